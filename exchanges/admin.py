@@ -1,0 +1,277 @@
+"""The Django admin where chamber-of-commerce and prefectural staff keep the directory.
+
+Every record admin shares ``DirectoryAdmin``: spreadsheet import/export with a preview,
+a change history with the fields that changed, and the record's citations inline.
+"""
+
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import resources
+from .models import (
+    Citation,
+    ExchangeArea,
+    Firm,
+    Mission,
+    OverseasOffice,
+    Region,
+    SalesRoute,
+    SisterTie,
+    Source,
+)
+from .models.base import MultilingualNames
+
+NAME_FIELDS = MultilingualNames.NAME_FIELDS
+
+
+def name_search(prefix: str = "") -> tuple[str, ...]:
+    """Search lookups over all four name columns, optionally through a relation."""
+    return tuple(f"{prefix}__{field}" if prefix else field for field in NAME_FIELDS)
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "locator", "quote"]
+    verbose_name_plural = _("citations: where each fact is stated")
+
+
+class DirectoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import/export, history and citations for every directory record."""
+
+    inlines = [CitationInline]
+    readonly_fields = ("created", "updated")
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description=_("citations"), ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+
+@admin.register(Source)
+class SourceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.SourceResource]
+    list_display = ("title", "authors", "publisher", "published_display", "language", "file_name")
+    list_filter = ("language",)
+    search_fields = ("title", "title_en", "authors", "publisher", "file_name")
+    date_hierarchy = "published"
+
+    @admin.display(description=_("publication date"), ordering="published")
+    def published_display(self, obj):
+        return obj.published_display
+
+
+@admin.register(Citation)
+class CitationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.CitationResource]
+    list_display = ("source", "locator", "content_type", "object_id", "record")
+    list_filter = ("source", "content_type")
+    list_select_related = ("source", "content_type")
+    search_fields = ("locator", "quote", "source__title", "source__title_en")
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Region)
+class RegionAdmin(DirectoryAdmin):
+    resource_classes = [resources.RegionResource]
+    list_display = (
+        *NAME_FIELDS, "country", "level", "parent", "population", "population_year",
+        "citation_count",
+    )
+    list_filter = ("country", "level")
+    list_select_related = ("parent",)
+    search_fields = (*name_search(), "slug", "wikidata_id")
+    autocomplete_fields = ["parent", "capital"]
+    prepopulated_fields = {"slug": ("name_en",)}
+    fieldsets = (
+        (None, {"fields": ("slug", "country", "level", "parent", "capital")}),
+        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("Figures"), {"fields": ("population", "population_year")}),
+        (_("Location"), {"fields": ("latitude", "longitude", "wikidata_id")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Show what links to the region: its ties both ways, offices, child regions, firms."""
+        extra_context = extra_context or {}
+        region = self.get_object(request, object_id)
+        if region is not None:
+            extra_context["linked"] = {
+                "ties": SisterTie.objects.involving(region).select_related(
+                    "region_a", "region_b"
+                ),
+                "offices_run": region.offices_run.select_related("host_region"),
+                "offices_hosted": region.offices_hosted.select_related(
+                    "operator_region", "operator_firm"
+                ),
+                "children": region.children.all(),
+                "firms": region.firms.all(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ExchangeArea)
+class ExchangeAreaAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.ExchangeAreaResource]
+    list_display = ("slug", *NAME_FIELDS)
+    search_fields = ("slug", *name_search())
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(SisterTie)
+class SisterTieAdmin(DirectoryAdmin):
+    resource_classes = [resources.SisterTieResource]
+    list_display = (
+        "__str__", "tie_type", "source_label", "established_display", "status", "citation_count",
+    )
+    list_filter = ("tie_type", "status", "region_a__country", "region_b__country")
+    list_select_related = ("region_a", "region_b")
+    search_fields = (*name_search("region_a"), *name_search("region_b"), "source_label")
+    autocomplete_fields = ["region_a", "region_b", "exchange_areas"]
+    date_hierarchy = "established"
+    fieldsets = (
+        (None, {"fields": ("region_a", "region_b", "tie_type", "source_label")}),
+        (_("Dates and status"), {"fields": (
+            ("established", "established_precision"), ("ended", "ended_precision"),
+            "status", "end_reason",
+        )}),
+        (_("Content"), {"fields": ("exchange_areas", "description")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+    @admin.display(description=_("established"), ordering="established")
+    def established_display(self, obj):
+        return obj.established_display
+
+
+class SalesRouteInline(admin.TabularInline):
+    model = SalesRoute
+    extra = 0
+    autocomplete_fields = ["region"]
+    fields = ("region", "amount", "currency", "unit", "year", "note")
+
+
+@admin.register(Firm)
+class FirmAdmin(DirectoryAdmin):
+    resource_classes = [resources.FirmResource]
+    inlines = [SalesRouteInline, CitationInline]
+    list_display = (
+        *NAME_FIELDS, "kind", "country", "region", "founded_year", "employees", "citation_count",
+    )
+    list_filter = ("kind", "country")
+    list_select_related = ("region",)
+    search_fields = (*name_search(), "sector", "goods", "key_people")
+    autocomplete_fields = ["region", "partners"]
+    fieldsets = (
+        (None, {"fields": ("kind", "country", "region", "founded_year")}),
+        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("Business"), {"fields": (
+            "sector", "goods", ("employees", "employees_year"), "import_sources", "key_people",
+            "partners", "description",
+        )}),
+        (_("Registered capital"), {"fields": (
+            ("registered_capital", "capital_currency", "capital_unit", "capital_year"),
+        )}),
+        (_("Annual sales"), {"fields": (
+            ("annual_sales", "sales_currency", "sales_unit", "sales_year"),
+        )}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+
+@admin.register(SalesRoute)
+class SalesRouteAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.SalesRouteResource]
+    list_display = ("firm", "region", "amount", "currency", "unit", "year")
+    list_select_related = ("firm", "region")
+    list_filter = ("currency", "region__country")
+    search_fields = (*name_search("firm"), *name_search("region"))
+    autocomplete_fields = ["firm", "region"]
+
+
+@admin.register(OverseasOffice)
+class OverseasOfficeAdmin(DirectoryAdmin):
+    resource_classes = [resources.OverseasOfficeResource]
+    list_display = (
+        "name_en", "kind", "status", "operator_region", "operator_firm", "host_region",
+        "opened_display", "head_name", "citation_count",
+    )
+    list_filter = ("kind", "status", "host_region__country", "operator_region__country")
+    list_select_related = ("operator_region", "operator_firm", "host_region")
+    search_fields = (
+        *name_search(), *name_search("host_region"), *name_search("operator_region"),
+        *name_search("operator_firm"), "head_name",
+    )
+    autocomplete_fields = ["operator_region", "operator_firm", "host_region"]
+    date_hierarchy = "opened"
+    fieldsets = (
+        (None, {"fields": ("kind", "status", "operator_region", "operator_firm", "host_region")}),
+        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("Dates"), {"fields": (("opened", "opened_precision"), ("closed", "closed_precision"))}),
+        (_("People and work"), {"fields": ("head_name", "head_title", "functions")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+    @admin.display(description=_("opened"), ordering="opened")
+    def opened_display(self, obj):
+        return obj.opened_display
+
+
+@admin.register(Mission)
+class MissionAdmin(DirectoryAdmin):
+    resource_classes = [resources.MissionResource]
+    list_display = (
+        "name_en", "kind", "start_display", "origins", "destinations", "delegation_size",
+        "citation_count",
+    )
+    list_filter = ("kind", "origin_regions__country", "destination_regions__country")
+    search_fields = (
+        *name_search(), *name_search("origin_regions"), *name_search("destination_regions"),
+        "leader", "venue",
+    )
+    autocomplete_fields = [
+        "organisers", "origin_regions", "destination_regions", "participating_firms",
+        "related_tie", "related_office",
+    ]
+    date_hierarchy = "start"
+    fieldsets = (
+        (None, {"fields": ("kind", "origin_regions", "destination_regions")}),
+        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("When and where"), {"fields": (
+            ("start", "start_precision"), ("end", "end_precision"), "venue",
+        )}),
+        (_("People"), {"fields": (
+            "organisers", "leader", "delegation_size", "participating_firms",
+        )}),
+        (_("Purpose and outcome"), {"fields": (
+            "purpose", "outcome", ("outcome_value", "outcome_currency"),
+        )}),
+        (_("Related records"), {"fields": ("related_tie", "related_office")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            "origin_regions", "destination_regions"
+        )
+
+    @admin.display(description=_("from"))
+    def origins(self, obj):
+        return ", ".join(region.name_en for region in obj.origin_regions.all())
+
+    @admin.display(description=_("to"))
+    def destinations(self, obj):
+        return ", ".join(region.name_en for region in obj.destination_regions.all())
+
+    @admin.display(description=_("start"), ordering="start")
+    def start_display(self, obj):
+        return obj.start_display

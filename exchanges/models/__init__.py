@@ -1,0 +1,30 @@
+from .base import AmountUnit, Currency, DatePrecision
+from .firms import Firm, FirmKind, SalesRoute
+from .missions import Mission, MissionKind
+from .offices import OfficeKind, OfficeStatus, OverseasOffice
+from .regions import Region, RegionLevel
+from .sources import Citation, Source, SourceLanguage
+from .ties import ExchangeArea, SisterTie, TieStatus, TieType
+
+__all__ = [
+    "AmountUnit",
+    "Citation",
+    "Currency",
+    "DatePrecision",
+    "ExchangeArea",
+    "Firm",
+    "FirmKind",
+    "Mission",
+    "MissionKind",
+    "OfficeKind",
+    "OfficeStatus",
+    "OverseasOffice",
+    "Region",
+    "RegionLevel",
+    "SalesRoute",
+    "SisterTie",
+    "Source",
+    "SourceLanguage",
+    "TieStatus",
+    "TieType",
+]

@@ -1,0 +1,261 @@
+"""Building blocks shared by every directory record.
+
+- ``MultilingualNames``: the four name columns and the properties that pick one.
+- Partial dates: a ``DateField`` plus a precision (year, month or day), because sources say
+  "1987" or "July 1996" as often as a full date. ``partial_date_fields`` declares the pair,
+  ``partial_date_constraints`` makes the database refuse a precision that contradicts the value.
+- ``DirectoryRecord``: citations, notes and timestamps that every record carries.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# The language a country's own names are written in; anything else is shown in English.
+NATIVE_LANGUAGE_BY_COUNTRY = {"JP": "ja", "CN": "zh", "TW": "zh", "HK": "zh", "KR": "ko", "KP": "ko"}
+NAME_LANGUAGES = ("en", "ja", "zh", "ko")
+
+
+class MultilingualNames(models.Model):
+    """Names in English, Japanese, simplified Chinese and Korean, in plain columns.
+
+    Plain columns work the same on SQLite and PostgreSQL, in fixtures, admin, API and search.
+    """
+
+    name_en = models.CharField(_("name (English)"), max_length=200, db_index=True)
+    name_ja = models.CharField(
+        _("name (Japanese)"), max_length=200, blank=True, help_text=_("Kanji and kana.")
+    )
+    name_zh = models.CharField(
+        _("name (Chinese)"), max_length=200, blank=True, help_text=_("Simplified characters.")
+    )
+    name_ko = models.CharField(
+        _("name (Korean)"), max_length=200, blank=True, help_text=_("Hangul.")
+    )
+
+    NAME_FIELDS = ("name_en", "name_ja", "name_zh", "name_ko")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def native_language(self) -> str:
+        """Language code of the record's own names; subclasses say which country they belong to."""
+        return NATIVE_LANGUAGE_BY_COUNTRY.get(str(self.native_country or ""), "en")
+
+    @property
+    def native_country(self) -> str:
+        return ""
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language`` (en, ja, zh, ko or a Django code such as zh-hans), else English."""
+        code = (language or "en").split("-")[0].lower()
+        if code not in NAME_LANGUAGES:
+            code = "en"
+        return getattr(self, f"name_{code}") or self.name_en
+
+    @property
+    def native_name(self) -> str:
+        return self.name_in(self.native_language)
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        return self.name_in(get_language() or "en")
+
+    def __str__(self) -> str:
+        native = self.native_name
+        return self.name_en if native == self.name_en else f"{self.name_en} ({native})"
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("year")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
+def partial_date_fields(verbose_name, precision_verbose_name):
+    """A nullable date and its precision, to be assigned as ``x, x_precision = ...``."""
+    date_field = models.DateField(
+        verbose_name,
+        null=True,
+        blank=True,
+        help_text=_("For a year alone enter 1 January of it; for a month, its first day."),
+    )
+    precision_field = models.CharField(
+        precision_verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text=_("How much of the date the source states: the year, the month or the day."),
+    )
+    return date_field, precision_field
+
+
+def partial_date_constraints(model_label: str, field: str) -> list[models.CheckConstraint]:
+    """Database rules for a partial date: a precision exactly when there is a date, and a
+    value that does not claim more than its precision (a year is stored as 1 January)."""
+    precision = f"{field}_precision"
+    return [
+        models.CheckConstraint(
+            condition=(Q(**{f"{field}__isnull": True}) & Q(**{precision: ""}))
+            | (Q(**{f"{field}__isnull": False}) & Q(**{f"{precision}__in": DatePrecision.values})),
+            name=f"{model_label}_{field}_precision_given",
+            violation_error_message=_("A date needs its precision, and a precision needs a date."),
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: DatePrecision.YEAR})
+            | Q(**{f"{field}__month": 1, f"{field}__day": 1}),
+            name=f"{model_label}_{field}_year_is_january_first",
+            violation_error_message=_("A date known to the year is stored as 1 January."),
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{precision: DatePrecision.MONTH}) | Q(**{f"{field}__day": 1}),
+            name=f"{model_label}_{field}_month_is_first_day",
+            violation_error_message=_("A date known to the month is stored as its first day."),
+        ),
+    ]
+
+
+def date_order_constraint(model_label: str, start: str, end: str, message) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=f"{model_label}_{end}_not_before_{start}",
+        violation_error_message=message,
+    )
+
+
+def clean_partial_date(instance, field: str, errors: dict) -> None:
+    """Field-named messages for the rules ``partial_date_constraints`` enforces."""
+    value: datetime.date | None = getattr(instance, field)
+    precision_name = f"{field}_precision"
+    precision = getattr(instance, precision_name)
+    if value is None:
+        if precision:
+            errors.setdefault(precision_name, []).append(
+                _("Leave the precision empty when there is no date.")
+            )
+        return
+    if not precision:
+        errors.setdefault(precision_name, []).append(
+            _("Say whether the source gives the year, the month or the day.")
+        )
+    elif precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        errors.setdefault(field, []).append(
+            _("A date known only to the year is entered as 1 January of that year.")
+        )
+    elif precision == DatePrecision.MONTH and value.day != 1:
+        errors.setdefault(field, []).append(
+            _("A date known only to the month is entered as the first day of that month.")
+        )
+
+
+def clean_date_order(instance, start: str, end: str, errors: dict, message) -> None:
+    start_value, end_value = getattr(instance, start), getattr(instance, end)
+    if start_value and end_value and end_value < start_value:
+        errors.setdefault(end, []).append(message)
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """A partial date in the active locale's style: "1987", "July 1996", "15 October 2008"."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def raise_if_errors(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+class Currency(models.TextChoices):
+    JPY = "JPY", _("Japanese yen (JPY)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    KRW = "KRW", _("South Korean won (KRW)")
+    USD = "USD", _("US dollar (USD)")
+    EUR = "EUR", _("Euro (EUR)")
+    TWD = "TWD", _("New Taiwan dollar (TWD)")
+
+
+class AmountUnit(models.IntegerChoices):
+    """The multiplier a source states its figures in (Table 1 of the ERINA report: 万元)."""
+
+    ONE = 1, _("as stated (×1)")
+    THOUSAND = 1_000, _("thousands (×1,000)")
+    TEN_THOUSAND = 10_000, _("ten thousands (×10,000; 万)")
+    MILLION = 1_000_000, _("millions (×1,000,000)")
+    HUNDRED_MILLION = 100_000_000, _("hundred millions (×100,000,000; 億)")
+
+
+def amount_fields(verbose_name):
+    """An amount with its currency, unit and year exactly as the source gives them."""
+    return (
+        models.DecimalField(
+            verbose_name, max_digits=18, decimal_places=2, null=True, blank=True
+        ),
+        models.CharField(
+            _("currency"), max_length=3, choices=Currency.choices, blank=True
+        ),
+        models.PositiveIntegerField(
+            _("unit"),
+            choices=AmountUnit.choices,
+            default=AmountUnit.ONE,
+            help_text=_("The multiplier the source uses, e.g. 10,000 for figures in 万元."),
+        ),
+        models.PositiveSmallIntegerField(
+            _("year of figure"), null=True, blank=True, help_text=_("The year the figure is for.")
+        ),
+    )
+
+
+def amount_constraints(model_label: str, amount: str, currency: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{amount}__isnull": True}) | Q(**{f"{amount}__gte": 0}),
+            name=f"{model_label}_{amount}_not_negative",
+            violation_error_message=_("An amount cannot be negative."),
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{amount}__isnull": True}) | ~Q(**{currency: ""}),
+            name=f"{model_label}_{amount}_has_currency",
+            violation_error_message=_("An amount needs its currency."),
+        ),
+    ]
+
+
+def clean_amount(instance, amount: str, currency: str, errors: dict) -> None:
+    value = getattr(instance, amount)
+    if value is None:
+        return
+    if value < 0:
+        errors.setdefault(amount, []).append(_("An amount cannot be negative."))
+    if not getattr(instance, currency):
+        errors.setdefault(currency, []).append(_("Give the currency of the amount."))
+
+
+class DirectoryRecord(models.Model):
+    """What every fact-bearing record has: its citations, free notes and timestamps."""
+
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("Where a source is ambiguous or looks wrong, its wording goes here."),
+    )
+    citations = GenericRelation("exchanges.Citation", related_query_name="%(class)s")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True

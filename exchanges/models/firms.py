@@ -1,0 +1,120 @@
+"""Companies and business organisations that trade across regions, and where they sell."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    DirectoryRecord,
+    MultilingualNames,
+    amount_constraints,
+    amount_fields,
+    clean_amount,
+    raise_if_errors,
+)
+from .regions import Region
+
+YEAR_VALIDATORS = [MinValueValidator(1000), MaxValueValidator(2100)]
+
+
+class FirmKind(models.TextChoices):
+    COMPANY = "company", _("company")
+    CHAMBER = "chamber", _("chamber of commerce or industry association")
+    PUBLIC_AGENCY = "public_agency", _("public agency")
+    RESEARCH_INSTITUTE = "research_institute", _("research institute")
+    OTHER = "other", _("other organisation")
+
+
+class Firm(MultilingualNames, DirectoryRecord):
+    """A company or business organisation: a buyer in Yanji, a chamber in Mitsuke, JETRO."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=FirmKind.choices, db_index=True)
+    country = CountryField(_("country"), db_index=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="firms",
+        verbose_name=_("home region"),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True, validators=YEAR_VALIDATORS, db_index=True
+    )
+    sector = models.CharField(_("sector"), max_length=200, blank=True)
+    goods = models.TextField(_("goods and services"), blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    employees_year = models.PositiveSmallIntegerField(
+        _("employees year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    registered_capital, capital_currency, capital_unit, capital_year = amount_fields(
+        _("registered capital")
+    )
+    annual_sales, sales_currency, sales_unit, sales_year = amount_fields(_("annual sales"))
+    import_sources = models.TextField(
+        _("import sources"), blank=True, help_text=_("Where the firm buys, as the source puts it.")
+    )
+    key_people = models.TextField(
+        _("key people"), blank=True, help_text=_("As the source names them, with their titles.")
+    )
+    partners = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, verbose_name=_("partner firms")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[partners])
+
+    class Meta:
+        verbose_name = _("firm")
+        verbose_name_plural = _("firms")
+        ordering = ["name_en"]
+        constraints = [
+            *amount_constraints("firm", "registered_capital", "capital_currency"),
+            *amount_constraints("firm", "annual_sales", "sales_currency"),
+        ]
+
+    @property
+    def native_country(self) -> str:
+        return str(self.country)
+
+    def clean(self):
+        errors: dict = {}
+        if self.region_id and self.country and self.region.country != self.country:
+            errors["region"] = [_("The home region lies in another country than the firm.")]
+        clean_amount(self, "registered_capital", "capital_currency", errors)
+        clean_amount(self, "annual_sales", "sales_currency", errors)
+        raise_if_errors(errors)
+
+
+class SalesRoute(models.Model):
+    """Where a firm sells and how much: Table 1's "sales by city"."""
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="sales_routes", verbose_name=_("firm")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="sales_routes", verbose_name=_("region")
+    )
+    amount, currency, unit, year = amount_fields(_("annual amount"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sales route")
+        verbose_name_plural = _("sales routes")
+        ordering = ["firm", "-amount", "region__name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "region"],
+                name="salesroute_unique_firm_region",
+                violation_error_message=_("This firm already has a sales route to that region."),
+            ),
+            *amount_constraints("salesroute", "amount", "currency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm.name_en} → {self.region.name_en}"
+
+    def clean(self):
+        errors: dict = {}
+        clean_amount(self, "amount", "currency", errors)
+        raise_if_errors(errors)

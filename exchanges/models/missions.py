@@ -1,0 +1,120 @@
+"""Missions, trade-fair presences and forums that carry the business between regions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    NAME_LANGUAGES,
+    Currency,
+    DirectoryRecord,
+    MultilingualNames,
+    amount_constraints,
+    clean_amount,
+    clean_date_order,
+    clean_partial_date,
+    date_order_constraint,
+    format_partial_date,
+    partial_date_constraints,
+    partial_date_fields,
+    raise_if_errors,
+)
+from .firms import Firm
+from .offices import OverseasOffice
+from .regions import Region
+from .ties import SisterTie
+
+
+class MissionKind(models.TextChoices):
+    TRADE = "trade", _("trade mission")
+    BUYING = "buying", _("buying mission")
+    INSPECTION = "inspection", _("inspection mission")
+    OFFICIAL = "official", _("official visit")
+    TRADE_FAIR = "trade_fair", _("trade-fair presence")
+    FORUM = "forum", _("forum")
+
+
+END_BEFORE_START_MESSAGE = _("A mission cannot end before it starts.")
+
+
+class Mission(MultilingualNames, DirectoryRecord):
+    """A visit, fair or forum: Yanbian buyers in Niigata, October 2007."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices, db_index=True)
+    organisers = models.ManyToManyField(
+        Firm, blank=True, related_name="missions_organised", verbose_name=_("organisers")
+    )
+    origin_regions = models.ManyToManyField(
+        Region, blank=True, related_name="missions_from", verbose_name=_("origin regions"),
+        help_text=_("Where the delegation came from."),
+    )
+    destination_regions = models.ManyToManyField(
+        Region, blank=True, related_name="missions_to", verbose_name=_("destination regions"),
+        help_text=_("Where the mission went or the event took place."),
+    )
+    start, start_precision = partial_date_fields(_("start"), _("precision of the start date"))
+    end, end_precision = partial_date_fields(_("end"), _("precision of the end date"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    leader = models.CharField(
+        _("leader"), max_length=200, blank=True, help_text=_("As the source names them.")
+    )
+    delegation_size = models.PositiveIntegerField(
+        _("delegation size"), null=True, blank=True, help_text=_("People taking part.")
+    )
+    participating_firms = models.ManyToManyField(
+        Firm, blank=True, related_name="missions_joined", verbose_name=_("participating firms")
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    outcome_value = models.DecimalField(
+        _("outcome value"), max_digits=18, decimal_places=2, null=True, blank=True,
+        help_text=_("Business done, in the currency below."),
+    )
+    outcome_currency = models.CharField(
+        _("outcome currency"), max_length=3, choices=Currency.choices, blank=True
+    )
+    related_tie = models.ForeignKey(
+        SisterTie, on_delete=models.SET_NULL, null=True, blank=True, related_name="missions",
+        verbose_name=_("related tie"),
+    )
+    related_office = models.ForeignKey(
+        OverseasOffice, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="missions", verbose_name=_("related office"),
+    )
+
+    history = HistoricalRecords(
+        m2m_fields=[organisers, origin_regions, destination_regions, participating_firms]
+    )
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["-start", "pk"]
+        indexes = [models.Index(fields=["start"])]
+        constraints = [
+            date_order_constraint("mission", "start", "end", END_BEFORE_START_MESSAGE),
+            *partial_date_constraints("mission", "start"),
+            *partial_date_constraints("mission", "end"),
+            *amount_constraints("mission", "outcome_value", "outcome_currency"),
+        ]
+
+    @property
+    def native_language(self) -> str:
+        """A mission belongs to no single country: its first non-English name is the native one."""
+        return next((code for code in NAME_LANGUAGES[1:] if getattr(self, f"name_{code}")), "en")
+
+    @property
+    def start_display(self) -> str:
+        return format_partial_date(self.start, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_partial_date(self.end, self.end_precision)
+
+    def clean(self):
+        errors: dict = {}
+        clean_partial_date(self, "start", errors)
+        clean_partial_date(self, "end", errors)
+        clean_date_order(self, "start", "end", errors, END_BEFORE_START_MESSAGE)
+        clean_amount(self, "outcome_value", "outcome_currency", errors)
+        raise_if_errors(errors)

@@ -1,0 +1,122 @@
+"""Offices that a region or a firm runs in another place."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    DirectoryRecord,
+    MultilingualNames,
+    clean_date_order,
+    clean_partial_date,
+    date_order_constraint,
+    format_partial_date,
+    partial_date_constraints,
+    partial_date_fields,
+    raise_if_errors,
+)
+from .firms import Firm
+from .regions import Region
+
+
+class OfficeKind(models.TextChoices):
+    TRADE_OFFICE = "trade_office", _("trade office")
+    LIAISON_OFFICE = "liaison_office", _("liaison or representative office")
+    EXHIBITION_HALL = "exhibition_hall", _("exhibition hall or showroom")
+    BUSINESS_CENTRE = "business_centre", _("business centre")
+
+
+class OfficeStatus(models.TextChoices):
+    PLANNED = "planned", _("planned or agreed")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+CLOSED_BEFORE_OPENED_MESSAGE = _("An office cannot close before it opened.")
+OPERATOR_REQUIRED_MESSAGE = _("Name the region or the firm that runs the office.")
+
+
+class OverseasOffice(MultilingualNames, DirectoryRecord):
+    """South Gyeongsang's Shimonoseki office; Shizuoka Prefecture's Seoul office."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=OfficeKind.choices, db_index=True)
+    operator_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="offices_run",
+        verbose_name=_("operating region"),
+    )
+    operator_firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, null=True, blank=True, related_name="offices_run",
+        verbose_name=_("operating firm"),
+    )
+    host_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="offices_hosted",
+        verbose_name=_("host region"), help_text=_("Where the office is."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfficeStatus.choices, default=OfficeStatus.OPEN,
+        db_index=True,
+    )
+    opened, opened_precision = partial_date_fields(_("opened"), _("precision of the opening date"))
+    closed, closed_precision = partial_date_fields(_("closed"), _("precision of the closing date"))
+    head_name = models.CharField(
+        _("head"), max_length=200, blank=True, help_text=_("As the source names the office head.")
+    )
+    head_title = models.CharField(_("head's title"), max_length=200, blank=True)
+    functions = models.TextField(_("functions"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("overseas office")
+        verbose_name_plural = _("overseas offices")
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(operator_region__isnull=False) | Q(operator_firm__isnull=False),
+                name="overseasoffice_has_operator",
+                violation_error_message=OPERATOR_REQUIRED_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(status=OfficeStatus.CLOSED),
+                name="overseasoffice_close_date_means_closed",
+                violation_error_message=_("An office with a closing date has the status closed."),
+            ),
+            date_order_constraint(
+                "overseasoffice", "opened", "closed", CLOSED_BEFORE_OPENED_MESSAGE
+            ),
+            *partial_date_constraints("overseasoffice", "opened"),
+            *partial_date_constraints("overseasoffice", "closed"),
+        ]
+
+    @property
+    def native_country(self) -> str:
+        operator = self.operator_region or self.operator_firm
+        return str(operator.country) if operator else ""
+
+    @property
+    def operator(self):
+        return self.operator_region or self.operator_firm
+
+    @property
+    def opened_display(self) -> str:
+        return format_partial_date(self.opened, self.opened_precision)
+
+    @property
+    def closed_display(self) -> str:
+        return format_partial_date(self.closed, self.closed_precision)
+
+    def clean(self):
+        errors: dict = {}
+        if self.operator_region_id is None and self.operator_firm_id is None:
+            errors["operator_region"] = [OPERATOR_REQUIRED_MESSAGE]
+        if self.operator_region_id and self.operator_region_id == self.host_region_id:
+            errors["host_region"] = [_("An overseas office lies outside its operating region.")]
+        clean_partial_date(self, "opened", errors)
+        clean_partial_date(self, "closed", errors)
+        clean_date_order(self, "opened", "closed", errors, CLOSED_BEFORE_OPENED_MESSAGE)
+        if self.closed and self.status != OfficeStatus.CLOSED:
+            errors.setdefault("status", []).append(
+                _("An office with a closing date has the status closed.")
+            )
+        raise_if_errors(errors)

@@ -1,0 +1,127 @@
+"""Government areas at every level, from a country's provinces down to districts."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import DirectoryRecord, MultilingualNames, raise_if_errors
+
+
+class RegionLevel(models.TextChoices):
+    COUNTRY = "country", _("country")
+    STATE = "state", _("state")
+    PROVINCE = "province", _("province")
+    PREFECTURE = "prefecture", _("prefecture")
+    AUTONOMOUS_PREFECTURE = "autonomous_prefecture", _("autonomous prefecture")
+    MUNICIPALITY = "municipality", _("municipality under central government")
+    METROPOLITAN_CITY = "metropolitan_city", _("metropolitan or special city")
+    CITY = "city", _("city")
+    COUNTY = "county", _("county")
+    DISTRICT = "district", _("district")
+    TOWN = "town", _("town")
+    VILLAGE = "village", _("village")
+    OTHER = "other", _("other")
+
+
+class Region(MultilingualNames, DirectoryRecord):
+    """A government area: Niigata Prefecture, Mitsuke City, Yanbian Korean Autonomous Prefecture."""
+
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("The region's address in the directory.")
+    )
+    country = CountryField(_("country"), help_text=_("ISO 3166-1 alpha-2 code."), db_index=True)
+    level = models.CharField(_("level"), max_length=30, choices=RegionLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent region"),
+        help_text=_("The region it belongs to: Mitsuke → Niigata; Yanji → Yanbian → Jilin."),
+    )
+    capital = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="capital_of",
+        verbose_name=_("capital"), help_text=_("The region's seat of government, if recorded."),
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"), null=True, blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+        help_text=_("The year the population figure is for, when the source says."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    wikidata_id = models.CharField(
+        _("Wikidata id"), max_length=20, blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name_en"]
+        indexes = [models.Index(fields=["country", "level"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="region_not_own_parent",
+                violation_error_message=_("A region cannot be its own parent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="region_latitude_range",
+                violation_error_message=_("Latitude lies between -90 and 90."),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="region_longitude_range",
+                violation_error_message=_("Longitude lies between -180 and 180."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="region_coordinates_paired",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=False) | Q(population_year__isnull=True),
+                name="region_population_year_needs_population",
+                violation_error_message=_("A population year needs a population."),
+            ),
+        ]
+
+    @property
+    def native_country(self) -> str:
+        return str(self.country)
+
+    def ancestors(self) -> list["Region"]:
+        """Parent, grandparent, … up to the top; stops at a cycle rather than looping."""
+        chain, seen, node = [], {self.pk}, self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        errors: dict = {}
+        if self.parent_id is not None:
+            if self.pk is not None and self.parent_id == self.pk:
+                errors["parent"] = _("A region cannot be its own parent.")
+            elif self.pk is not None and any(a.pk == self.pk for a in self.parent.ancestors()):
+                errors["parent"] = _("This parent lies inside the region itself.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Give both latitude and longitude, or neither."
+            )
+        if self.population_year is not None and self.population is None:
+            errors["population"] = _("A population year needs a population.")
+        raise_if_errors(errors)

@@ -1,0 +1,108 @@
+"""Where facts come from: source documents and the citations that tie records to them."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    clean_partial_date,
+    format_partial_date,
+    partial_date_constraints,
+    partial_date_fields,
+    raise_if_errors,
+)
+
+
+class SourceLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+    CHINESE = "zh", _("Chinese")
+
+
+class Source(models.Model):
+    """A document the directory's facts are taken from."""
+
+    title = models.CharField(_("title"), max_length=500, help_text=_("In the document's language."))
+    title_en = models.CharField(
+        _("title (English)"), max_length=500, blank=True,
+        help_text=_("The document's own English title, if it has one."),
+    )
+    authors = models.CharField(
+        _("authors"), max_length=300, blank=True, help_text=_("As the document names them.")
+    )
+    publisher = models.CharField(_("publisher or outlet"), max_length=300, blank=True)
+    published, published_precision = partial_date_fields(
+        _("publication date"), _("precision of the publication date")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=SourceLanguage.choices)
+    file_name = models.CharField(
+        _("file name"), max_length=200, unique=True,
+        help_text=_("The document's file name in the source set."),
+    )
+    extent = models.CharField(
+        _("pages or sections"), max_length=100, blank=True,
+        help_text=_('How the document is divided, e.g. "pp. 36–42" or "sections 1–5".'),
+    )
+    url = models.URLField(_("web address"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["file_name"]
+        constraints = partial_date_constraints("source", "published")
+
+    def __str__(self) -> str:
+        return self.title_en or self.title
+
+    @property
+    def published_display(self) -> str:
+        return format_partial_date(self.published, self.published_precision)
+
+    def clean(self):
+        errors: dict = {}
+        clean_partial_date(self, "published", errors)
+        raise_if_errors(errors)
+
+
+class Citation(models.Model):
+    """Links any directory record to the source that states it, with a page or section."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    locator = models.CharField(
+        _("page or section"), max_length=100,
+        help_text=_('Where in the source: "p. 38", "Table 1, p. 39", "section 3".'),
+    )
+    quote = models.TextField(
+        _("quote"), blank=True, help_text=_("A short passage of the source, in its own words.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["source__file_name", "locator", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id", "locator"],
+                name="citation_unique_locator_per_record",
+                violation_error_message=_("This record already cites that page of that source."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.locator}"

@@ -1,0 +1,160 @@
+"""Sister, friendship and partnership ties between two regions."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    DirectoryRecord,
+    MultilingualNames,
+    clean_date_order,
+    clean_partial_date,
+    date_order_constraint,
+    format_partial_date,
+    partial_date_constraints,
+    partial_date_fields,
+    raise_if_errors,
+)
+from .regions import Region
+
+
+class ExchangeArea(MultilingualNames):
+    """A field a tie covers: economy, trade, tourism, culture, education, …"""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange area")
+        verbose_name_plural = _("exchange areas")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TieType(models.TextChoices):
+    SISTER = "sister", _("sister")
+    FRIENDSHIP = "friendship", _("friendship")
+    ECONOMIC_PARTNERSHIP = "economic_partnership", _("economic or industrial partnership")
+    EXCHANGE_MOU = "exchange_mou", _("exchange memorandum of understanding")
+    OTHER = "other", _("other")
+
+
+class TieStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    DORMANT = "dormant", _("dormant")
+    SUSPENDED = "suspended", _("suspended")
+    ENDED = "ended", _("ended")
+
+
+SELF_TIE_MESSAGE = _("A region cannot be tied to itself.")
+DUPLICATE_TIE_MESSAGE = _("These two regions already have a tie of this type.")
+END_BEFORE_START_MESSAGE = _("The tie cannot end before it was established.")
+
+
+class SisterTieQuerySet(models.QuerySet):
+    def involving(self, region):
+        """Ties on either side of ``region``."""
+        return self.filter(Q(region_a=region) | Q(region_b=region))
+
+
+class SisterTie(DirectoryRecord):
+    """A tie between two regions, in no particular order."""
+
+    region_a = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="ties_as_a", verbose_name=_("region")
+    )
+    region_b = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="ties_as_b", verbose_name=_("partner region")
+    )
+    tie_type = models.CharField(_("type"), max_length=30, choices=TieType.choices, db_index=True)
+    source_label = models.CharField(
+        _("label in the source"), max_length=100, blank=True,
+        help_text=_("The words the source uses: 姉妹提携, 友好交流, 자매결연, 우호교류, sisterhood tie."),
+    )
+    established, established_precision = partial_date_fields(
+        _("established"), _("precision of the establishment date")
+    )
+    ended, ended_precision = partial_date_fields(_("ended"), _("precision of the end date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TieStatus.choices, default=TieStatus.ACTIVE,
+        db_index=True,
+    )
+    end_reason = models.TextField(
+        _("reason for ending"), blank=True, help_text=_("Why the tie ended or was suspended.")
+    )
+    exchange_areas = models.ManyToManyField(
+        ExchangeArea, blank=True, related_name="ties", verbose_name=_("exchange areas")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[exchange_areas])
+    objects = SisterTieQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tie")
+        verbose_name_plural = _("ties")
+        ordering = ["-established", "pk"]
+        indexes = [models.Index(fields=["established"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(region_a=F("region_b")),
+                name="sistertie_not_self",
+                violation_error_message=SELF_TIE_MESSAGE,
+            ),
+            # The same pair counts once whichever side it is entered from.
+            models.UniqueConstraint(
+                Least("region_a", "region_b"),
+                Greatest("region_a", "region_b"),
+                "tie_type",
+                name="sistertie_unique_pair_and_type",
+                violation_error_message=DUPLICATE_TIE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(status=TieStatus.ENDED),
+                name="sistertie_end_date_means_ended",
+                violation_error_message=_("A tie with an end date has the status ended."),
+            ),
+            date_order_constraint("sistertie", "established", "ended", END_BEFORE_START_MESSAGE),
+            *partial_date_constraints("sistertie", "established"),
+            *partial_date_constraints("sistertie", "ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_a} – {self.region_b} ({self.get_tie_type_display()})"
+
+    @property
+    def established_display(self) -> str:
+        return format_partial_date(self.established, self.established_precision)
+
+    @property
+    def ended_display(self) -> str:
+        return format_partial_date(self.ended, self.ended_precision)
+
+    def partner_of(self, region: Region) -> Region:
+        return self.region_b if region.pk == self.region_a_id else self.region_a
+
+    def same_pair_and_type(self):
+        """Other ties of this type between the same two regions, entered in either order."""
+        pair = Q(region_a=self.region_a_id, region_b=self.region_b_id) | Q(
+            region_a=self.region_b_id, region_b=self.region_a_id
+        )
+        return SisterTie.objects.filter(pair, tie_type=self.tie_type).exclude(pk=self.pk)
+
+    def clean(self):
+        errors: dict = {}
+        if self.region_a_id and self.region_a_id == self.region_b_id:
+            errors["region_b"] = [SELF_TIE_MESSAGE]
+        elif self.region_a_id and self.region_b_id and self.same_pair_and_type().exists():
+            # Named here so the message lands on a field; the database constraint backs it up.
+            errors["region_b"] = [DUPLICATE_TIE_MESSAGE]
+        clean_partial_date(self, "established", errors)
+        clean_partial_date(self, "ended", errors)
+        clean_date_order(self, "established", "ended", errors, END_BEFORE_START_MESSAGE)
+        if self.ended and self.status != TieStatus.ENDED:
+            errors.setdefault("status", []).append(_("A tie with an end date has the status ended."))
+        raise_if_errors(errors)

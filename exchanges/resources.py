@@ -1,0 +1,119 @@
+"""Spreadsheet (CSV, XLSX) import and export of directory records for the admin.
+
+Regions are referred to by slug, everything else by id, so an exported sheet can be edited
+and imported back. Every imported row goes through the model's ``full_clean()``: a row that
+breaks a rule is refused with the row number and the field named.
+"""
+
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+
+from .models import (
+    Citation,
+    ExchangeArea,
+    Firm,
+    Mission,
+    OverseasOffice,
+    Region,
+    SalesRoute,
+    SisterTie,
+    Source,
+)
+
+
+def region_field(attribute: str, column: str | None = None) -> fields.Field:
+    return fields.Field(
+        attribute=attribute, column_name=column or attribute,
+        widget=ForeignKeyWidget(Region, field="slug"),
+    )
+
+
+def regions_field(attribute: str) -> fields.Field:
+    return fields.Field(
+        attribute=attribute, column_name=attribute,
+        widget=ManyToManyWidget(Region, field="slug", separator="|"),
+    )
+
+
+def firms_field(attribute: str) -> fields.Field:
+    return fields.Field(
+        attribute=attribute, column_name=attribute,
+        widget=ManyToManyWidget(Firm, field="pk", separator="|"),
+    )
+
+
+class DirectoryResource(resources.ModelResource):
+    class Meta:
+        abstract = True
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        exclude = ("created", "updated")
+
+
+class RegionResource(DirectoryResource):
+    parent = region_field("parent")
+    capital = region_field("capital")
+
+    class Meta(DirectoryResource.Meta):
+        model = Region
+
+
+class ExchangeAreaResource(DirectoryResource):
+    class Meta(DirectoryResource.Meta):
+        model = ExchangeArea
+
+
+class SisterTieResource(DirectoryResource):
+    region_a = region_field("region_a")
+    region_b = region_field("region_b")
+    exchange_areas = fields.Field(
+        attribute="exchange_areas", column_name="exchange_areas",
+        widget=ManyToManyWidget(ExchangeArea, field="slug", separator="|"),
+    )
+
+    class Meta(DirectoryResource.Meta):
+        model = SisterTie
+
+
+class FirmResource(DirectoryResource):
+    region = region_field("region")
+    partners = firms_field("partners")
+
+    class Meta(DirectoryResource.Meta):
+        model = Firm
+
+
+class SalesRouteResource(DirectoryResource):
+    region = region_field("region")
+
+    class Meta(DirectoryResource.Meta):
+        model = SalesRoute
+
+
+class OverseasOfficeResource(DirectoryResource):
+    operator_region = region_field("operator_region")
+    host_region = region_field("host_region")
+
+    class Meta(DirectoryResource.Meta):
+        model = OverseasOffice
+
+
+class MissionResource(DirectoryResource):
+    organisers = firms_field("organisers")
+    participating_firms = firms_field("participating_firms")
+    origin_regions = regions_field("origin_regions")
+    destination_regions = regions_field("destination_regions")
+
+    class Meta(DirectoryResource.Meta):
+        model = Mission
+
+
+class SourceResource(DirectoryResource):
+    class Meta(DirectoryResource.Meta):
+        model = Source
+
+
+class CitationResource(DirectoryResource):
+    class Meta(DirectoryResource.Meta):
+        model = Citation
