@@ -84,7 +84,12 @@ class CitationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 class RegionAdmin(DirectoryAdmin):
     resource_classes = [resources.RegionResource]
     list_display = (
-        *NAME_FIELDS, "country", "level", "parent", "population", "population_year",
+        *NAME_FIELDS,
+        "country",
+        "level",
+        "parent",
+        "population",
+        "population_year",
         "citation_count",
     )
     list_filter = ("country", "level")
@@ -106,9 +111,7 @@ class RegionAdmin(DirectoryAdmin):
         region = self.get_object(request, object_id)
         if region is not None:
             extra_context["linked"] = {
-                "ties": SisterTie.objects.involving(region).select_related(
-                    "region_a", "region_b"
-                ),
+                "ties": SisterTie.objects.involving(region).select_related("region_a", "region_b"),
                 "offices_run": region.offices_run.select_related("host_region"),
                 "offices_hosted": region.offices_hosted.select_related(
                     "operator_region", "operator_firm"
@@ -131,7 +134,12 @@ class ExchangeAreaAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 class SisterTieAdmin(DirectoryAdmin):
     resource_classes = [resources.SisterTieResource]
     list_display = (
-        "__str__", "tie_type", "source_label", "established_display", "status", "citation_count",
+        "__str__",
+        "tie_type",
+        "source_label",
+        "established_display",
+        "status",
+        "citation_count",
     )
     list_filter = ("tie_type", "status", "region_a__country", "region_b__country")
     list_select_related = ("region_a", "region_b")
@@ -140,10 +148,17 @@ class SisterTieAdmin(DirectoryAdmin):
     date_hierarchy = "established"
     fieldsets = (
         (None, {"fields": ("region_a", "region_b", "tie_type", "source_label")}),
-        (_("Dates and status"), {"fields": (
-            ("established", "established_precision"), ("ended", "ended_precision"),
-            "status", "end_reason",
-        )}),
+        (
+            _("Dates and status"),
+            {
+                "fields": (
+                    ("established", "established_precision"),
+                    ("ended", "ended_precision"),
+                    "status",
+                    "end_reason",
+                )
+            },
+        ),
         (_("Content"), {"fields": ("exchange_areas", "description")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
@@ -165,7 +180,13 @@ class FirmAdmin(DirectoryAdmin):
     resource_classes = [resources.FirmResource]
     inlines = [SalesRouteInline, CitationInline]
     list_display = (
-        *NAME_FIELDS, "kind", "country", "region", "founded_year", "employees", "citation_count",
+        *NAME_FIELDS,
+        "kind",
+        "country",
+        "region",
+        "founded_year",
+        "employees",
+        "citation_count",
     )
     list_filter = ("kind", "country")
     list_select_related = ("region",)
@@ -174,16 +195,32 @@ class FirmAdmin(DirectoryAdmin):
     fieldsets = (
         (None, {"fields": ("kind", "country", "region", "founded_year")}),
         (_("Names"), {"fields": NAME_FIELDS}),
-        (_("Business"), {"fields": (
-            "sector", "goods", ("employees", "employees_year"), "import_sources", "key_people",
-            "partners", "description",
-        )}),
-        (_("Registered capital"), {"fields": (
-            ("registered_capital", "capital_currency", "capital_unit", "capital_year"),
-        )}),
-        (_("Annual sales"), {"fields": (
-            ("annual_sales", "sales_currency", "sales_unit", "sales_year"),
-        )}),
+        (
+            _("Business"),
+            {
+                "fields": (
+                    "sector",
+                    "goods",
+                    ("employees", "employees_year"),
+                    "import_sources",
+                    "key_people",
+                    "partners",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Registered capital"),
+            {
+                "fields": (
+                    ("registered_capital", "capital_currency", "capital_unit", "capital_year"),
+                )
+            },
+        ),
+        (
+            _("Annual sales"),
+            {"fields": (("annual_sales", "sales_currency", "sales_unit", "sales_year"),)},
+        ),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
 
@@ -202,14 +239,24 @@ class SalesRouteAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 class OverseasOfficeAdmin(DirectoryAdmin):
     resource_classes = [resources.OverseasOfficeResource]
     list_display = (
-        "name_en", "kind", "status", "operator_region", "operator_firm", "host_region",
-        "opened_display", "head_name", "citation_count",
+        "name_en",
+        "kind",
+        "status",
+        "operator_region",
+        "operator_firm",
+        "host_region",
+        "opened_display",
+        "head_name",
+        "citation_count",
     )
     list_filter = ("kind", "status", "host_region__country", "operator_region__country")
     list_select_related = ("operator_region", "operator_firm", "host_region")
     search_fields = (
-        *name_search(), *name_search("host_region"), *name_search("operator_region"),
-        *name_search("operator_firm"), "head_name",
+        *name_search(),
+        *name_search("host_region"),
+        *name_search("operator_region"),
+        *name_search("operator_firm"),
+        "head_name",
     )
     autocomplete_fields = ["operator_region", "operator_firm", "host_region"]
     date_hierarchy = "opened"
@@ -230,38 +277,72 @@ class OverseasOfficeAdmin(DirectoryAdmin):
 class MissionAdmin(DirectoryAdmin):
     resource_classes = [resources.MissionResource]
     list_display = (
-        "name_en", "kind", "start_display", "origins", "destinations", "delegation_size",
+        "name_en",
+        "kind",
+        "start_display",
+        "origins",
+        "destinations",
+        "delegation_size",
         "citation_count",
     )
     list_filter = ("kind", "origin_regions__country", "destination_regions__country")
     search_fields = (
-        *name_search(), *name_search("origin_regions"), *name_search("destination_regions"),
-        "leader", "venue",
+        *name_search(),
+        *name_search("origin_regions"),
+        *name_search("destination_regions"),
+        "leader",
+        "venue",
     )
     autocomplete_fields = [
-        "organisers", "origin_regions", "destination_regions", "participating_firms",
-        "related_tie", "related_office",
+        "organisers",
+        "origin_regions",
+        "destination_regions",
+        "participating_firms",
+        "related_tie",
+        "related_office",
     ]
     date_hierarchy = "start"
     fieldsets = (
         (None, {"fields": ("kind", "origin_regions", "destination_regions")}),
         (_("Names"), {"fields": NAME_FIELDS}),
-        (_("When and where"), {"fields": (
-            ("start", "start_precision"), ("end", "end_precision"), "venue",
-        )}),
-        (_("People"), {"fields": (
-            "organisers", "leader", "delegation_size", "participating_firms",
-        )}),
-        (_("Purpose and outcome"), {"fields": (
-            "purpose", "outcome", ("outcome_value", "outcome_currency"),
-        )}),
+        (
+            _("When and where"),
+            {
+                "fields": (
+                    ("start", "start_precision"),
+                    ("end", "end_precision"),
+                    "venue",
+                )
+            },
+        ),
+        (
+            _("People"),
+            {
+                "fields": (
+                    "organisers",
+                    "leader",
+                    "delegation_size",
+                    "participating_firms",
+                )
+            },
+        ),
+        (
+            _("Purpose and outcome"),
+            {
+                "fields": (
+                    "purpose",
+                    "outcome",
+                    ("outcome_value", "outcome_currency"),
+                )
+            },
+        ),
         (_("Related records"), {"fields": ("related_tie", "related_office")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            "origin_regions", "destination_regions"
+        return (
+            super().get_queryset(request).prefetch_related("origin_regions", "destination_regions")
         )
 
     @admin.display(description=_("from"))

@@ -6,7 +6,7 @@ breaks a rule is refused with the row number and the field named.
 """
 
 from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget
 
 from .models import (
     Citation,
@@ -23,26 +23,32 @@ from .models import (
 
 def region_field(attribute: str, column: str | None = None) -> fields.Field:
     return fields.Field(
-        attribute=attribute, column_name=column or attribute,
+        attribute=attribute,
+        column_name=column or attribute,
         widget=ForeignKeyWidget(Region, field="slug"),
     )
 
 
 def regions_field(attribute: str) -> fields.Field:
     return fields.Field(
-        attribute=attribute, column_name=attribute,
+        attribute=attribute,
+        column_name=attribute,
         widget=ManyToManyWidget(Region, field="slug", separator="|"),
     )
 
 
 def firms_field(attribute: str) -> fields.Field:
     return fields.Field(
-        attribute=attribute, column_name=attribute,
+        attribute=attribute,
+        column_name=attribute,
         widget=ManyToManyWidget(Firm, field="pk", separator="|"),
     )
 
 
 class DirectoryResource(resources.ModelResource):
+    # Text columns read back from a spreadsheet as "" rather than None, like CharFields do.
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "TextField": CharWidget}
+
     class Meta:
         abstract = True
         clean_model_instances = True
@@ -68,7 +74,8 @@ class SisterTieResource(DirectoryResource):
     region_a = region_field("region_a")
     region_b = region_field("region_b")
     exchange_areas = fields.Field(
-        attribute="exchange_areas", column_name="exchange_areas",
+        attribute="exchange_areas",
+        column_name="exchange_areas",
         widget=ManyToManyWidget(ExchangeArea, field="slug", separator="|"),
     )
 

@@ -18,7 +18,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The language a country's own names are written in; anything else is shown in English.
-NATIVE_LANGUAGE_BY_COUNTRY = {"JP": "ja", "CN": "zh", "TW": "zh", "HK": "zh", "KR": "ko", "KP": "ko"}
+NATIVE_LANGUAGE_BY_COUNTRY = {
+    "JP": "ja",
+    "CN": "zh",
+    "TW": "zh",
+    "HK": "zh",
+    "KR": "ko",
+    "KP": "ko",
+}
 NAME_LANGUAGES = ("en", "ja", "zh", "ko")
 
 
@@ -44,6 +51,10 @@ class MultilingualNames(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        native = self.native_name
+        return self.name_en if native == self.name_en else f"{self.name_en} ({native})"
+
     @property
     def native_language(self) -> str:
         """Language code of the record's own names; subclasses say which country they belong to."""
@@ -54,7 +65,7 @@ class MultilingualNames(models.Model):
         return ""
 
     def name_in(self, language: str) -> str:
-        """The name in ``language`` (en, ja, zh, ko or a Django code such as zh-hans), else English."""
+        """The name in ``language`` (en, ja, zh, ko or a code like zh-hans), else English."""
         code = (language or "en").split("-")[0].lower()
         if code not in NAME_LANGUAGES:
             code = "en"
@@ -68,10 +79,6 @@ class MultilingualNames(models.Model):
     def name(self) -> str:
         """The name in the active language, falling back to English."""
         return self.name_in(get_language() or "en")
-
-    def __str__(self) -> str:
-        native = self.native_name
-        return self.name_en if native == self.name_en else f"{self.name_en} ({native})"
 
 
 class DatePrecision(models.TextChoices):
@@ -123,7 +130,9 @@ def partial_date_constraints(model_label: str, field: str) -> list[models.CheckC
     ]
 
 
-def date_order_constraint(model_label: str, start: str, end: str, message) -> models.CheckConstraint:
+def date_order_constraint(
+    model_label: str, start: str, end: str, message
+) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{start}__isnull": True})
         | Q(**{f"{end}__isnull": True})
@@ -202,12 +211,8 @@ class AmountUnit(models.IntegerChoices):
 def amount_fields(verbose_name):
     """An amount with its currency, unit and year exactly as the source gives them."""
     return (
-        models.DecimalField(
-            verbose_name, max_digits=18, decimal_places=2, null=True, blank=True
-        ),
-        models.CharField(
-            _("currency"), max_length=3, choices=Currency.choices, blank=True
-        ),
+        models.DecimalField(verbose_name, max_digits=18, decimal_places=2, null=True, blank=True),
+        models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True),
         models.PositiveIntegerField(
             _("unit"),
             choices=AmountUnit.choices,
@@ -220,7 +225,9 @@ def amount_fields(verbose_name):
     )
 
 
-def amount_constraints(model_label: str, amount: str, currency: str) -> list[models.CheckConstraint]:
+def amount_constraints(
+    model_label: str, amount: str, currency: str
+) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(
             condition=Q(**{f"{amount}__isnull": True}) | Q(**{f"{amount}__gte": 0}),

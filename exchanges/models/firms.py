@@ -33,7 +33,11 @@ class Firm(MultilingualNames, DirectoryRecord):
     kind = models.CharField(_("kind"), max_length=30, choices=FirmKind.choices, db_index=True)
     country = CountryField(_("country"), db_index=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="firms",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="firms",
         verbose_name=_("home region"),
     )
     founded_year = models.PositiveSmallIntegerField(

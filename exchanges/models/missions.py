@@ -45,11 +45,17 @@ class Mission(MultilingualNames, DirectoryRecord):
         Firm, blank=True, related_name="missions_organised", verbose_name=_("organisers")
     )
     origin_regions = models.ManyToManyField(
-        Region, blank=True, related_name="missions_from", verbose_name=_("origin regions"),
+        Region,
+        blank=True,
+        related_name="missions_from",
+        verbose_name=_("origin regions"),
         help_text=_("Where the delegation came from."),
     )
     destination_regions = models.ManyToManyField(
-        Region, blank=True, related_name="missions_to", verbose_name=_("destination regions"),
+        Region,
+        blank=True,
+        related_name="missions_to",
+        verbose_name=_("destination regions"),
         help_text=_("Where the mission went or the event took place."),
     )
     start, start_precision = partial_date_fields(_("start"), _("precision of the start date"))
@@ -67,19 +73,31 @@ class Mission(MultilingualNames, DirectoryRecord):
     purpose = models.TextField(_("purpose"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     outcome_value = models.DecimalField(
-        _("outcome value"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("outcome value"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Business done, in the currency below."),
     )
     outcome_currency = models.CharField(
         _("outcome currency"), max_length=3, choices=Currency.choices, blank=True
     )
     related_tie = models.ForeignKey(
-        SisterTie, on_delete=models.SET_NULL, null=True, blank=True, related_name="missions",
+        SisterTie,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="missions",
         verbose_name=_("related tie"),
     )
     related_office = models.ForeignKey(
-        OverseasOffice, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="missions", verbose_name=_("related office"),
+        OverseasOffice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="missions",
+        verbose_name=_("related office"),
     )
 
     history = HistoricalRecords(

@@ -42,19 +42,33 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
 
     kind = models.CharField(_("kind"), max_length=30, choices=OfficeKind.choices, db_index=True)
     operator_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="offices_run",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices_run",
         verbose_name=_("operating region"),
     )
     operator_firm = models.ForeignKey(
-        Firm, on_delete=models.PROTECT, null=True, blank=True, related_name="offices_run",
+        Firm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices_run",
         verbose_name=_("operating firm"),
     )
     host_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="offices_hosted",
-        verbose_name=_("host region"), help_text=_("Where the office is."),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="offices_hosted",
+        verbose_name=_("host region"),
+        help_text=_("Where the office is."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=OfficeStatus.choices, default=OfficeStatus.OPEN,
+        _("status"),
+        max_length=10,
+        choices=OfficeStatus.choices,
+        default=OfficeStatus.OPEN,
         db_index=True,
     )
     opened, opened_precision = partial_date_fields(_("opened"), _("precision of the opening date"))

@@ -30,35 +30,59 @@ class Region(MultilingualNames, DirectoryRecord):
     """A government area: Niigata Prefecture, Mitsuke City, Yanbian Korean Autonomous Prefecture."""
 
     slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, help_text=_("The region's address in the directory.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The region's address in the directory."),
     )
     country = CountryField(_("country"), help_text=_("ISO 3166-1 alpha-2 code."), db_index=True)
     level = models.CharField(_("level"), max_length=30, choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent region"),
         help_text=_("The region it belongs to: Mitsuke → Niigata; Yanji → Yanbian → Jilin."),
     )
     capital = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="capital_of",
-        verbose_name=_("capital"), help_text=_("The region's seat of government, if recorded."),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="capital_of",
+        verbose_name=_("capital"),
+        help_text=_("The region's seat of government, if recorded."),
     )
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
-        _("population year"), null=True, blank=True,
+        _("population year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
         help_text=_("The year the population figure is for, when the source says."),
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     wikidata_id = models.CharField(
-        _("Wikidata id"), max_length=20, blank=True,
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 

@@ -27,7 +27,9 @@ class Source(models.Model):
 
     title = models.CharField(_("title"), max_length=500, help_text=_("In the document's language."))
     title_en = models.CharField(
-        _("title (English)"), max_length=500, blank=True,
+        _("title (English)"),
+        max_length=500,
+        blank=True,
         help_text=_("The document's own English title, if it has one."),
     )
     authors = models.CharField(
@@ -39,11 +41,15 @@ class Source(models.Model):
     )
     language = models.CharField(_("language"), max_length=2, choices=SourceLanguage.choices)
     file_name = models.CharField(
-        _("file name"), max_length=200, unique=True,
+        _("file name"),
+        max_length=200,
+        unique=True,
         help_text=_("The document's file name in the source set."),
     )
     extent = models.CharField(
-        _("pages or sections"), max_length=100, blank=True,
+        _("pages or sections"),
+        max_length=100,
+        blank=True,
         help_text=_('How the document is divided, e.g. "pp. 36–42" or "sections 1–5".'),
     )
     url = models.URLField(_("web address"), blank=True)
@@ -82,7 +88,8 @@ class Citation(models.Model):
     object_id = models.PositiveBigIntegerField(_("record id"))
     record = GenericForeignKey("content_type", "object_id")
     locator = models.CharField(
-        _("page or section"), max_length=100,
+        _("page or section"),
+        max_length=100,
         help_text=_('Where in the source: "p. 38", "Table 1, p. 39", "section 3".'),
     )
     quote = models.TextField(

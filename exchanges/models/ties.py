@@ -73,15 +73,22 @@ class SisterTie(DirectoryRecord):
     )
     tie_type = models.CharField(_("type"), max_length=30, choices=TieType.choices, db_index=True)
     source_label = models.CharField(
-        _("label in the source"), max_length=100, blank=True,
-        help_text=_("The words the source uses: 姉妹提携, 友好交流, 자매결연, 우호교류, sisterhood tie."),
+        _("label in the source"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The words the source uses: 姉妹提携, 友好交流, 자매결연, 우호교류, sisterhood tie."
+        ),
     )
     established, established_precision = partial_date_fields(
         _("established"), _("precision of the establishment date")
     )
     ended, ended_precision = partial_date_fields(_("ended"), _("precision of the end date"))
     status = models.CharField(
-        _("status"), max_length=20, choices=TieStatus.choices, default=TieStatus.ACTIVE,
+        _("status"),
+        max_length=20,
+        choices=TieStatus.choices,
+        default=TieStatus.ACTIVE,
         db_index=True,
     )
     end_reason = models.TextField(
@@ -156,5 +163,7 @@ class SisterTie(DirectoryRecord):
         clean_partial_date(self, "ended", errors)
         clean_date_order(self, "established", "ended", errors, END_BEFORE_START_MESSAGE)
         if self.ended and self.status != TieStatus.ENDED:
-            errors.setdefault("status", []).append(_("A tie with an end date has the status ended."))
+            errors.setdefault("status", []).append(
+                _("A tie with an end date has the status ended.")
+            )
         raise_if_errors(errors)

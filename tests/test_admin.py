@@ -1,0 +1,195 @@
+"""The admin as chamber staff use it: every page, permissions, search, history, spreadsheets."""
+
+import pytest
+import tablib
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from exchanges import resources
+from exchanges.models import Region, SisterTie
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def change_form_data(response) -> dict:
+    """The POST data a browser would send back for an unchanged admin change form."""
+    data = {}
+
+    def collect(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value)
+
+    collect(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        collect(formset.management_form)
+        for form in formset.forms:
+            collect(form)
+    return data
+
+
+@pytest.mark.parametrize("model, model_admin", REGISTERED, ids=lambda x: getattr(x, "__name__", ""))
+def test_every_admin_page_answers_200_for_a_superuser(admin_client, superuser, model, model_admin):
+    record = model.objects.first()
+    assert record is not None, f"no {model.__name__} to open"
+    for url in (
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", record.pk),
+        admin_url(model, "history", record.pk),
+    ):
+        assert admin_client.get(url).status_code == 200, url
+    if hasattr(model_admin, "get_export_resource_classes"):
+        assert admin_client.get(admin_url(model, "import")).status_code == 200
+        assert admin_client.get(admin_url(model, "export")).status_code == 200
+
+
+@pytest.fixture
+def chamber_staff(client, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Chamber staff"))
+    client.force_login(user)
+    return client
+
+
+def test_chamber_staff_can_edit_a_tie_and_read_its_history(chamber_staff):
+    tie = SisterTie.objects.get(region_a__slug="gyeongsangnam-do", region_b__slug="yamaguchi")
+    url = admin_url(SisterTie, "change", tie.pk)
+    data = change_form_data(chamber_staff.get(url))
+    data["description"] = "Edited by chamber staff."
+    response = chamber_staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tie.refresh_from_db()
+    assert tie.description == "Edited by chamber staff."
+
+    latest = tie.history.latest()
+    assert latest.history_user.username == "staff"
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == [
+        "description"
+    ]
+    history = chamber_staff.get(admin_url(SisterTie, "history", tie.pk))
+    assert history.status_code == 200
+    assert "Edited by chamber staff." in history.content.decode()
+
+
+def test_chamber_staff_may_not_manage_users_groups_or_delete(chamber_staff):
+    assert chamber_staff.get(admin_url(User, "changelist")).status_code == 403
+    assert chamber_staff.get(admin_url(Group, "changelist")).status_code == 403
+    tie = SisterTie.objects.first()
+    assert chamber_staff.get(admin_url(SisterTie, "delete", tie.pk)).status_code == 403
+
+
+def test_admin_refuses_a_duplicate_tie_naming_the_field(admin_client):
+    existing = SisterTie.objects.get(region_a__slug="gyeongsangnam-do", region_b__slug="yamaguchi")
+    response = admin_client.post(
+        admin_url(SisterTie, "add"),
+        {
+            "region_a": existing.region_b_id,
+            "region_b": existing.region_a_id,
+            "tie_type": "sister",
+            "status": "active",
+            "exchanges-citation-content_type-object_id-TOTAL_FORMS": "0",
+            "exchanges-citation-content_type-object_id-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "region_b": ["These two regions already have a tie of this type."]
+    }
+
+
+@pytest.mark.parametrize(
+    "term, slug",
+    [
+        ("見附", "mitsuke"),
+        ("경상남도", "gyeongsangnam-do"),
+        ("Yanji", "yanji"),
+        ("延边", "yanbian"),
+    ],
+)
+def test_admin_search_finds_regions_in_every_script(admin_client, term, slug):
+    response = admin_client.get(admin_url(Region, "changelist"), {"q": term})
+    slugs = {region.slug for region in response.context["cl"].result_list}
+    assert slug in slugs
+
+
+def test_region_page_shows_its_ties_offices_and_children(admin_client):
+    region = Region.objects.get(slug="yamaguchi")
+    page = admin_client.get(admin_url(Region, "change", region.pk)).content.decode()
+    assert "South Gyeongsang Province" in page  # the tie, seen from the other side
+    assert "Shimonoseki City" in page  # a child region
+    host = Region.objects.get(slug="seoul")
+    page = admin_client.get(admin_url(Region, "change", host.pk)).content.decode()
+    assert "Shizuoka Prefecture Seoul Office" in page
+
+
+@pytest.mark.parametrize(
+    "resource_class",
+    [
+        resources.RegionResource,
+        resources.SisterTieResource,
+        resources.FirmResource,
+        resources.SalesRouteResource,
+        resources.OverseasOfficeResource,
+        resources.MissionResource,
+        resources.SourceResource,
+        resources.CitationResource,
+        resources.ExchangeAreaResource,
+    ],
+    ids=lambda r: r.__name__,
+)
+def test_an_xlsx_export_reimports_without_changes(resource_class):
+    exported = resource_class().export()
+    workbook = exported.export("xlsx")
+    reread = tablib.Dataset().load(workbook, format="xlsx")
+    result = resource_class().import_data(reread, dry_run=True, raise_errors=True)
+    assert not result.has_validation_errors()
+    assert {row.import_type for row in result.rows} == {"skip"}
+    assert len(result.rows) == resource_class._meta.model.objects.count()
+
+
+def test_an_import_refuses_a_bad_row_naming_the_row_and_field(admin_client):
+    sheet = (
+        "region_a,region_b,tie_type,status,established,established_precision\n"
+        "niigata,yamaguchi,friendship,active,1990-01-01,year\n"
+        "niigata,niigata,sister,active,,\n"
+    )
+    response = admin_client.post(
+        admin_url(SisterTie, "import"),
+        {
+            "resource": "0",
+            "format": "0",  # CSV
+            "import_file": _upload("ties.csv", sheet),
+        },
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    invalid = result.invalid_rows
+    assert [row.number for row in invalid] == [2]
+    assert invalid[0].field_specific_errors == {"region_b": ["A region cannot be tied to itself."]}
+    page = response.content.decode()
+    assert "A region cannot be tied to itself." in page
+    assert not SisterTie.objects.filter(region_a__slug="niigata").exists()
+
+
+def _upload(name, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")

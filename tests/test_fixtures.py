@@ -1,0 +1,99 @@
+"""The fixtures carry the five source reports faithfully, each fact with its citation."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from exchanges.models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+
+from .conftest import FIXTURES, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+CITED_MODELS = [Region, SisterTie, Firm, OverseasOffice, Mission]
+
+
+@pytest.mark.parametrize("model", CITED_MODELS, ids=lambda m: m.__name__)
+def test_every_fixture_record_has_a_citation(model):
+    assert model.objects.exists()
+    uncited = model.objects.filter(citations__isnull=True).values_list("pk", flat=True)
+    assert list(uncited) == []
+
+
+def test_every_fixture_record_passes_validation():
+    for model in apps.get_app_config("exchanges").get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        for record in model.objects.all():
+            record.full_clean()
+
+
+def test_loading_the_fixtures_twice_changes_no_count():
+    models = list(apps.get_app_config("exchanges").get_models())
+    before = {model.__name__: model.objects.count() for model in models}
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    after = {model.__name__: model.objects.count() for model in models}
+    assert after == before
+
+
+def fold(text: str) -> str:
+    """Drop white space and repair the source set's mis-encoded apostrophes."""
+    return re.sub(r"\s+", "", text).replace("¡¯", "’")
+
+
+def stitched_from(quote: str, text: str, shortest: int = 4) -> bool:
+    """True when the quote is made of runs of at least `shortest` characters of the text.
+
+    Quotes from the two-column PDF extraction are whole sentences whose pieces the extraction
+    interleaves with the other column; each piece must still be the document's own words.
+    """
+    rest = fold(quote)
+    while rest:
+        length = next((n for n in range(len(rest), shortest - 1, -1) if rest[:n] in text), 0)
+        if not length:
+            return False
+        rest = rest[length:]
+    return True
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source reports are not beside the repository")
+def test_every_quote_is_the_sources_own_words():
+    texts = {
+        source.pk: fold((SEEDS / source.file_name).read_text(encoding="utf-8"))
+        for source in Source.objects.all()
+    }
+    misquoted = [
+        (citation.source.file_name, citation.locator, citation.quote)
+        for citation in Citation.objects.select_related("source").exclude(quote="")
+        if not stitched_from(citation.quote, texts[citation.source_id])
+    ]
+    assert misquoted == []
+
+
+def test_table_1_sales_by_city_add_up_as_printed():
+    """Table 1 of the ERINA report: A's and C's sales by city add up to their annual sales;
+    B's do not (1,180 against 1,360), and the record says so rather than correcting it."""
+    for name, total in [("Buyer A", 20000), ("Buyer C", 1200)]:
+        firm = Firm.objects.get(name_en__startswith=name)
+        assert firm.annual_sales == total
+        assert sum(route.amount for route in firm.sales_routes.all()) == total
+    buyer_b = Firm.objects.get(name_en__startswith="Buyer B")
+    assert sum(route.amount for route in buyer_b.sales_routes.all()) == Decimal(1180)
+    assert buyer_b.annual_sales == Decimal(1360)
+    assert "1,180" in buyer_b.notes
+
+
+def test_region_hierarchy_from_the_reports():
+    yanji = Region.objects.get(slug="yanji")
+    assert [region.slug for region in yanji.ancestors()] == ["yanbian", "jilin"]
+    assert Region.objects.get(slug="mitsuke").parent.slug == "niigata"
+    assert Region.objects.get(slug="yanbian").capital == yanji
+
+
+def test_the_sister_tie_of_1987():
+    tie = SisterTie.objects.get(region_a__slug="gyeongsangnam-do", region_b__slug="yamaguchi")
+    assert (tie.tie_type, tie.established_display) == ("sister", "1987")
+    assert tie.missions.count() == 3
