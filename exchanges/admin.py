@@ -49,6 +49,10 @@ class DirectoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     readonly_fields = ("created", "updated")
     list_per_page = 50
 
+    def get_ordering(self, request):
+        # Meta.ordering is ignored once the queryset is grouped for the citation count.
+        return self.ordering or self.model._meta.ordering
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 

@@ -193,3 +193,32 @@ def _upload(name, text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("ja", "サイト管理"),
+        ("ko", "사이트 관리"),
+        ("zh-hans", "站点管理"),
+        ("en", "Site administration"),
+    ],
+)
+def test_admin_speaks_the_browsers_language(admin_client, language, expected):
+    response = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("term, name", [("見附", "Mitsuke City"), ("연길", "Yanji City")])
+def test_region_autocomplete_finds_native_script(admin_client, term, name):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "exchanges",
+            "model_name": "sistertie",
+            "field_name": "region_a",
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    assert [result["text"].split(" (")[0] for result in response.json()["results"]] == [name]
