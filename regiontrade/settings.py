@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_filters",
+    "django_tables2",
     "rest_framework",
     "import_export",
     "simple_history",
@@ -138,6 +139,10 @@ STORAGES = {
         )
     },
 }
+
+# Flags first in country choices: the directory is about these three.
+COUNTRIES_FIRST = ["JP", "CN", "KR"]
+COUNTRIES_FIRST_BREAK = "──────────"
 
 # Change history: staff read a record's history with the historical model's view permission.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True

@@ -3,7 +3,7 @@ from .firms import Firm, FirmKind, SalesRoute
 from .missions import Mission, MissionKind
 from .offices import OfficeKind, OfficeStatus, OverseasOffice
 from .regions import Region, RegionLevel
-from .sources import Citation, Source, SourceLanguage
+from .sources import Citation, Source, SourceKind, SourceLanguage
 from .ties import ExchangeArea, SisterTie, TieStatus, TieType
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "SalesRoute",
     "SisterTie",
     "Source",
+    "SourceKind",
     "SourceLanguage",
     "TieStatus",
     "TieType",

@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -74,6 +75,9 @@ class Firm(MultilingualNames, DirectoryRecord):
             *amount_constraints("firm", "registered_capital", "capital_currency"),
             *amount_constraints("firm", "annual_sales", "sales_currency"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:firm_detail", args=[self.pk])
 
     @property
     def native_country(self) -> str:

@@ -1,6 +1,7 @@
 """Missions, trade-fair presences and forums that carry the business between regions."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,6 +116,9 @@ class Mission(MultilingualNames, DirectoryRecord):
             *partial_date_constraints("mission", "end"),
             *amount_constraints("mission", "outcome_value", "outcome_currency"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:mission_detail", args=[self.pk])
 
     @property
     def native_language(self) -> str:

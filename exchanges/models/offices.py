@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +103,9 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
             *partial_date_constraints("overseasoffice", "opened"),
             *partial_date_constraints("overseasoffice", "closed"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:office_detail", args=[self.pk])
 
     @property
     def native_country(self) -> str:

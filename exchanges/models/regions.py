@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -121,6 +122,9 @@ class Region(MultilingualNames, DirectoryRecord):
                 violation_error_message=_("A population year needs a population."),
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:region_detail", args=[self.slug])
 
     @property
     def native_country(self) -> str:

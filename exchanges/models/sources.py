@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,15 @@ class SourceLanguage(models.TextChoices):
     CHINESE = "zh", _("Chinese")
 
 
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", _("journal article or paper")
+    SUMMARY = "summary", _("summary or abstract")
+    SPEECH = "speech", _("speech or conference paper")
+    NEWS = "news", _("news article")
+    REPORT = "report", _("report")
+    OTHER = "other", _("other document")
+
+
 class Source(models.Model):
     """A document the directory's facts are taken from."""
 
@@ -31,6 +41,9 @@ class Source(models.Model):
         max_length=500,
         blank=True,
         help_text=_("The document's own English title, if it has one."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER
     )
     authors = models.CharField(
         _("authors"), max_length=300, blank=True, help_text=_("As the document names them.")
@@ -62,6 +75,9 @@ class Source(models.Model):
         verbose_name_plural = _("sources")
         ordering = ["file_name"]
         constraints = partial_date_constraints("source", "published")
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:source_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return self.title_en or self.title

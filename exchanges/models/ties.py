@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -130,6 +131,9 @@ class SisterTie(DirectoryRecord):
             *partial_date_constraints("sistertie", "established"),
             *partial_date_constraints("sistertie", "ended"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:tie_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.region_a} – {self.region_b} ({self.get_tie_type_display()})"

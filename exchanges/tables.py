@@ -1,0 +1,269 @@
+"""One table per model: the columns a list page shows, sorts by and exports.
+
+Visible columns are what a reader sees; hidden ones (ids, slugs, every name column) join them in
+the CSV and JSON downloads, so an export carries enough to cite and re-link each row. Exported
+values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated labels.
+"""
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
+
+from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from .models.base import DatePrecision, MultilingualNames, format_partial_date
+
+NAME_FIELDS = MultilingualNames.NAME_FIELDS
+
+
+def partial_date_value(value, precision: str) -> str:
+    """Export form of a partial date: 1987, 1996-07 or 2008-10-15."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+class PartialDateColumn(tables.Column):
+    """A date shown to the precision its source gives: "1987", "July 1996"."""
+
+    def render(self, value, record):
+        return format_partial_date(value, getattr(record, f"{self.accessor}_precision"))
+
+    def value(self, value, record):
+        return partial_date_value(value, getattr(record, f"{self.accessor}_precision"))
+
+
+class NameColumn(tables.Column):
+    """The name in the reader's language, with the native name beside it when different."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("accessor", "name")
+        kwargs.setdefault("order_by", ("name_en",))
+        kwargs.setdefault("verbose_name", _("Name"))
+        kwargs.setdefault("linkify", True)
+        kwargs.setdefault("exclude_from_export", True)
+        super().__init__(**kwargs)
+
+    def render(self, value, record):
+        native = record.native_name
+        if native and native != value:
+            return format_html(
+                '{} <span class="native" lang="{}">{}</span>', value, record.native_language, native
+            )
+        return value
+
+
+class RegionLinkColumn(tables.Column):
+    """A related region, linked, named in the reader's language; exported as its slug."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("linkify", True)
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return value.name
+
+    def value(self, value):
+        return value.slug
+
+
+class RegionListColumn(tables.Column):
+    """Many regions (a mission's origins or destinations), each linked; exported as slugs."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((region.get_absolute_url(), region.name) for region in value.all()),
+        )
+
+    def value(self, value):
+        return "|".join(region.slug for region in value.all())
+
+
+class CountryColumn(tables.Column):
+    """The ISO code, with the country's name in the reader's language as its title."""
+
+    def render(self, value):
+        country = Country(code=str(value))
+        return format_html('<abbr title="{}">{}</abbr>', country.name, country.code)
+
+    def value(self, value):
+        return str(value)
+
+
+class ChoiceColumn(tables.Column):
+    """Shows the translated label, exports the stable code."""
+
+    def render(self, value, record, bound_column):
+        return getattr(record, f"get_{bound_column.accessor}_display")()
+
+    def value(self, value):
+        return value
+
+
+class DirectoryTable(tables.Table):
+    """Model fields listed in ``Meta.fields`` are exported but not shown on the page."""
+
+    class Meta:
+        attrs = {"class": "records"}
+        orderable = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._meta.fields or ():
+            self.columns.hide(name)
+
+
+class RegionTable(DirectoryTable):
+    name = NameColumn()
+    country = CountryColumn(verbose_name=_("Country"))
+    level = ChoiceColumn(verbose_name=_("Level"))
+    parent = RegionLinkColumn(verbose_name=_("Part of"), order_by=("parent__name_en",))
+    population = tables.Column(verbose_name=_("Population"), attrs={"td": {"class": "number"}})
+
+    class Meta(DirectoryTable.Meta):
+        model = Region
+        fields = ("id", "slug", *NAME_FIELDS, "population_year")
+        sequence = ("id", "name", "country", "level", "parent", "population", "...")
+
+
+class SisterTieTable(DirectoryTable):
+    region_a = RegionLinkColumn(verbose_name=_("Region"), order_by=("region_a__name_en",))
+    region_b = RegionLinkColumn(verbose_name=_("Partner"), order_by=("region_b__name_en",))
+    tie_type = ChoiceColumn(verbose_name=_("Type"))
+    source_label = tables.Column(verbose_name=_("Label in the source"))
+    established = PartialDateColumn(verbose_name=_("Established"))
+    status = ChoiceColumn(verbose_name=_("Status"))
+    detail = tables.Column(
+        accessor="pk",
+        verbose_name=_("Record"),
+        linkify=True,
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta(DirectoryTable.Meta):
+        model = SisterTie
+        fields = ("id",)
+        sequence = (
+            "id",
+            "region_a",
+            "region_b",
+            "tie_type",
+            "source_label",
+            "established",
+            "status",
+            "detail",
+            "...",
+        )
+
+    def render_detail(self, value):
+        return _("Tie %(number)s") % {"number": value}
+
+
+class FirmTable(DirectoryTable):
+    name = NameColumn()
+    kind = ChoiceColumn(verbose_name=_("Kind"))
+    country = CountryColumn(verbose_name=_("Country"))
+    region = RegionLinkColumn(verbose_name=_("Region"), order_by=("region__name_en",))
+    founded_year = tables.Column(verbose_name=_("Founded"))
+    employees = tables.Column(verbose_name=_("Employees"), attrs={"td": {"class": "number"}})
+    sector = tables.Column(verbose_name=_("Sector"))
+
+    class Meta(DirectoryTable.Meta):
+        model = Firm
+        fields = ("id", *NAME_FIELDS)
+        sequence = (
+            "id",
+            "name",
+            "kind",
+            "country",
+            "region",
+            "founded_year",
+            "employees",
+            "sector",
+            "...",
+        )
+
+
+class OverseasOfficeTable(DirectoryTable):
+    name = NameColumn()
+    kind = ChoiceColumn(verbose_name=_("Kind"))
+    operator = tables.Column(
+        verbose_name=_("Run by"),
+        linkify=True,
+        order_by=("operator_region__name_en", "operator_firm__name_en"),
+    )
+    host_region = RegionLinkColumn(
+        verbose_name=_("Host region"), order_by=("host_region__name_en",)
+    )
+    opened = PartialDateColumn(verbose_name=_("Opened"))
+    status = ChoiceColumn(verbose_name=_("Status"))
+
+    class Meta(DirectoryTable.Meta):
+        model = OverseasOffice
+        fields = ("id", *NAME_FIELDS, "head_name")
+        sequence = ("id", "name", "kind", "operator", "host_region", "opened", "status", "...")
+
+    def render_operator(self, value):
+        return value.name
+
+    def value_operator(self, value):
+        return getattr(value, "slug", None) or value.name_en
+
+
+class MissionTable(DirectoryTable):
+    name = NameColumn()
+    kind = ChoiceColumn(verbose_name=_("Kind"))
+    start = PartialDateColumn(verbose_name=_("Date"))
+    origin_regions = RegionListColumn(verbose_name=_("From"))
+    destination_regions = RegionListColumn(verbose_name=_("To"))
+    delegation_size = tables.Column(verbose_name=_("Delegation"), attrs={"td": {"class": "number"}})
+
+    class Meta(DirectoryTable.Meta):
+        model = Mission
+        fields = ("id", *NAME_FIELDS)
+        sequence = (
+            "id",
+            "name",
+            "kind",
+            "start",
+            "origin_regions",
+            "destination_regions",
+            "delegation_size",
+            "...",
+        )
+
+
+class SourceTable(DirectoryTable):
+    title = tables.Column(verbose_name=_("Title"), linkify=True)
+    authors = tables.Column(verbose_name=_("Authors"))
+    publisher = tables.Column(verbose_name=_("Publisher"))
+    published = PartialDateColumn(verbose_name=_("Published"))
+    kind = ChoiceColumn(verbose_name=_("Kind"))
+    language = ChoiceColumn(verbose_name=_("Language"))
+    citation_count = tables.Column(verbose_name=_("Citations"), attrs={"td": {"class": "number"}})
+
+    class Meta(DirectoryTable.Meta):
+        model = Source
+        fields = ("id", "title_en", "file_name")
+        sequence = (
+            "id",
+            "title",
+            "authors",
+            "publisher",
+            "published",
+            "kind",
+            "language",
+            "citation_count",
+            "...",
+        )
