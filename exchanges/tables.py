@@ -8,7 +8,6 @@ values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import Country
 
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.base import DatePrecision, MultilingualNames, format_partial_date
@@ -92,22 +91,23 @@ class RegionListColumn(tables.Column):
 class CountryColumn(tables.Column):
     """The ISO code, with the country's name in the reader's language as its title."""
 
-    def render(self, value):
-        country = Country(code=str(value))
+    def render(self, record, bound_column):
+        country = getattr(record, bound_column.accessor)
         return format_html('<abbr title="{}">{}</abbr>', country.name, country.code)
 
-    def value(self, value):
-        return str(value)
+    def value(self, record, bound_column):
+        return str(getattr(record, bound_column.accessor))
 
 
 class ChoiceColumn(tables.Column):
-    """Shows the translated label, exports the stable code."""
+    """Shows the translated label, exports the stable code.
 
-    def render(self, value, record, bound_column):
-        return getattr(record, f"get_{bound_column.accessor}_display")()
+    django-tables2 hands choice fields over as their display label already, so the export
+    reads the raw attribute from the record.
+    """
 
-    def value(self, value):
-        return value
+    def value(self, record, bound_column):
+        return getattr(record, bound_column.accessor)
 
 
 class DirectoryTable(tables.Table):

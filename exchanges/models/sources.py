@@ -76,11 +76,11 @@ class Source(models.Model):
         ordering = ["file_name"]
         constraints = partial_date_constraints("source", "published")
 
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:source_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return self.title_en or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchanges:source_detail", args=[self.pk])
 
     @property
     def published_display(self) -> str:
