@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test install install-dev migrate load-fixtures lint migrations-check check clean
+.PHONY: run test install install-dev migrate load-fixtures lint migrations-check browser check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-dev migrations-check lint
+# Browser tests drive Debian's Chromium through Playwright; Playwright's own browser download
+# is not used. Installs the package (and CJK fonts for screenshots) when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+test: install-dev migrations-check lint browser
 	$(BIN)/pytest
 
 check: test

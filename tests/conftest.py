@@ -24,3 +24,8 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the live server they need flushes the database when it is done."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

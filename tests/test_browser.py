@@ -1,0 +1,148 @@
+"""What a person sees: the public pages in a real browser (Debian's Chromium via Playwright).
+
+Screenshots land in test-artifacts/ for a human to look at.
+"""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from exchanges.models import SisterTie
+
+from .conftest import FIXTURES, REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        "Debian's chromium is not installed (make test installs it)", allow_module_level=True
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # The live server runs in this process; Playwright's sync API must not see an event loop.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def directory(transactional_db):
+    """The live server's transactional tests flush the database after each test: reload."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and page.console_errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    yield page
+    context.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_researcher_searches_filters_follows_and_downloads(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Search every record").fill("Yanbian")
+    page.get_by_label("Search every record").press("Enter")
+    page.wait_for_url("**/search/?q=Yanbian")
+    page.get_by_role("link", name="Yanbian Korean Autonomous Prefecture").first.click()
+    assert (
+        page.get_by_role("heading", level=1)
+        .inner_text()
+        .startswith("Yanbian Korean Autonomous Prefecture")
+    )
+
+    # Apply a filter on the ties list through its form.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Ties").click()
+    page.get_by_label("Type").select_option("sister")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/ties/?*kind=sister*")
+    assert page.get_by_text("1–1 of 1").is_visible()
+    screenshot(page, "ties-filtered-desktop")
+
+    # Open a region from the table, then follow its tie.
+    page.get_by_role("link", name="South Gyeongsang Province").first.click()
+    page.wait_for_url("**/regions/gyeongsangnam-do/")
+    tie = SisterTie.objects.get(tie_type="sister")
+    page.locator(f'a[href="{tie.get_absolute_url()}"]').first.click()
+    page.wait_for_url(f"**{tie.get_absolute_url()}")
+    assert "1987" in page.locator("dl.facts").inner_text()
+    assert page.get_by_role("heading", name="Sources").is_visible()
+
+    # Back to the filtered list and download exactly its rows.
+    page.go_back()
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["id"] for row in rows] == [str(tie.pk)]
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("viewport, label", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_pages_fit_phone_and_desktop(page, live_server, viewport, label):
+    page.set_viewport_size(viewport)
+    for path, name in [("/", "home"), ("/regions/", "regions"), ("/regions/yamaguchi/", "region")]:
+        page.goto(live_server.url + path)
+        screenshot(page, f"{name}-{label}")
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        assert not overflow, f"{path} scrolls sideways at {label} width"
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/ties/?pair=JP-KR", "/regions/yanbian/", "/firms/?country=ZZ"]
+)
+def test_no_serious_accessibility_violations(page, live_server, path):
+    page.goto(live_server.url + path)
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
