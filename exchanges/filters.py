@@ -113,7 +113,7 @@ class CountryPairField(forms.CharField):
         return pair
 
 
-class CountryPairFilter(django_filters.Filter):
+class CountryPairFilter(django_filters.CharFilter):
     field_class = CountryPairField
 
 
@@ -127,7 +127,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
     )
     search_fields: tuple[str, ...] = tuple(MultilingualNames.NAME_FIELDS)
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, name, value: str):
         for term in value.split():
             condition = Q()
             for lookup in self.search_fields:
@@ -189,17 +189,17 @@ class SisterTieFilterSet(DirectoryFilterSet):
             "established_to",
         ]
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return queryset.filter(Q(region_a__country=value) | Q(region_b__country=value))
 
-    def filter_pair(self, queryset, name, value):
+    def filter_pair(self, queryset, name, value: tuple[str, str]):
         first, second = value
         return queryset.filter(
             Q(region_a__country=first, region_b__country=second)
             | Q(region_a__country=second, region_b__country=first)
         )
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: str):
         return queryset.filter(within(value, "region_a__") | within(value, "region_b__"))
 
 
@@ -218,7 +218,7 @@ class FirmFilterSet(DirectoryFilterSet):
         model = Firm
         fields = ["q", "country", "kind", "region", "sector", "founded_from", "founded_to"]
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: str):
         return queryset.filter(within(value, "region__"))
 
 
@@ -253,18 +253,18 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
             "region",
         ]
 
-    def filter_operator_country(self, queryset, name, value):
+    def filter_operator_country(self, queryset, name, value: str):
         return queryset.filter(
             Q(operator_region__country=value)
             | Q(operator_region__isnull=True, operator_firm__country=value)
         )
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return self.filter_operator_country(queryset, name, value) | queryset.filter(
             host_region__country=value
         )
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: str):
         return queryset.filter(within(value, "operator_region__") | within(value, "host_region__"))
 
 
@@ -302,18 +302,18 @@ class MissionFilterSet(DirectoryFilterSet):
     def _with(self, queryset, condition):
         return queryset.filter(pk__in=Mission.objects.filter(condition).values("pk"))
 
-    def filter_origin_country(self, queryset, name, value):
+    def filter_origin_country(self, queryset, name, value: str):
         return self._with(queryset, Q(origin_regions__country=value))
 
-    def filter_destination_country(self, queryset, name, value):
+    def filter_destination_country(self, queryset, name, value: str):
         return self._with(queryset, Q(destination_regions__country=value))
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return self._with(
             queryset, Q(origin_regions__country=value) | Q(destination_regions__country=value)
         )
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: str):
         return self._with(
             queryset, within(value, "origin_regions__") | within(value, "destination_regions__")
         )
@@ -333,7 +333,7 @@ class SourceFilterSet(DirectoryFilterSet):
         model = Source
         fields = ["q", "country", "kind", "language"]
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         citing = Citation.objects.filter(
             content_type=ContentType.objects.get_for_model(Region),
             object_id__in=Region.objects.filter(country=value).values("pk"),

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "exchanges",
@@ -143,6 +146,70 @@ STORAGES = {
 # Flags first in country choices: the directory is about these three.
 COUNTRIES_FIRST = ["JP", "CN", "KR"]
 COUNTRIES_FIRST_BREAK = "──────────"
+
+# REST API for partner systems: everyone reads; writing takes a token (issued in the admin)
+# whose user holds the model's permission. Rates: "<number>/<second|minute|hour|day>".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("API_TOKEN_RATE", "1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "regiontrade API",
+    "DESCRIPTION": (
+        "Trade links between Japanese, Chinese and Korean regions: ties, firms, offices, "
+        "missions and their sources. Reading is open; writing takes a token "
+        "(`Authorization: Token <key>`) whose user holds the model's permission."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, shared by every field and filter that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "exchanges.models.base.Currency",
+        "AmountUnitEnum": "exchanges.models.base.AmountUnit",
+        "DatePrecisionEnum": "exchanges.models.base.DatePrecision",
+        "RegionLevelEnum": "exchanges.models.regions.RegionLevel",
+        "TieTypeEnum": "exchanges.models.ties.TieType",
+        "TieStatusEnum": "exchanges.models.ties.TieStatus",
+        "FirmKindEnum": "exchanges.models.firms.FirmKind",
+        "OfficeKindEnum": "exchanges.models.offices.OfficeKind",
+        "OfficeStatusEnum": "exchanges.models.offices.OfficeStatus",
+        "MissionKindEnum": "exchanges.models.missions.MissionKind",
+        "SourceKindEnum": "exchanges.models.sources.SourceKind",
+        "SourceLanguageEnum": "exchanges.models.sources.SourceLanguage",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "exchanges.api.schema.document_error_responses",
+    ],
+}
 
 # Change history: staff read a record's history with the historical model's view permission.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
