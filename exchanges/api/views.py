@@ -95,6 +95,14 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             renderers.append(CSVRenderer())
         return renderers
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (a refused filter, say) answer in JSON even when CSV was asked for.
+        if response.status_code >= 400 and getattr(request, "accepted_renderer", None):
+            if request.accepted_renderer.format == CSVRenderer.format:
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             table = self.table_class(self.filter_queryset(self.get_queryset()))
