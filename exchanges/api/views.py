@@ -97,10 +97,10 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors (a refused filter, say) answer in JSON even when CSV was asked for.
-        if response.status_code >= 400 and getattr(request, "accepted_renderer", None):
-            if request.accepted_renderer.format == CSVRenderer.format:
-                request.accepted_renderer = JSONRenderer()
-                request.accepted_media_type = JSONRenderer.media_type
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer and renderer.format == CSVRenderer.format:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
