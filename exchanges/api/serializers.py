@@ -23,6 +23,21 @@ from ..models import (
 from ..models.base import MultilingualNames
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
+# What every full representation ends with.
+RECORD_FIELDS = ["notes", "citations", "url", "page_url", "created", "updated"]
+
+
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code, accepted in either case and stored upper-case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code, e.g. JP, CN or KR.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
 
 
 class BriefRegionSerializer(serializers.ModelSerializer):
@@ -122,9 +137,7 @@ class DirectorySerializer(serializers.ModelSerializer):
 
 class RegionSerializer(DirectorySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
-    country = serializers.CharField(
-        max_length=2, help_text=Region._meta.get_field("country").help_text
-    )
+    country = CountryCodeField()
     parent = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
     capital = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
 
@@ -143,16 +156,8 @@ class RegionSerializer(DirectorySerializer):
             "latitude",
             "longitude",
             "wikidata_id",
-            "notes",
-            "citations",
-            "url",
-            "page_url",
-            "created",
-            "updated",
+            *RECORD_FIELDS,
         ]
-
-    def validate_country(self, value):
-        return value.upper()
 
 
 class SisterTieSerializer(DirectorySerializer):
@@ -184,12 +189,7 @@ class SisterTieSerializer(DirectorySerializer):
             "end_reason",
             "exchange_areas",
             "description",
-            "notes",
-            "citations",
-            "url",
-            "page_url",
-            "created",
-            "updated",
+            *RECORD_FIELDS,
         ]
 
 
@@ -203,7 +203,7 @@ class SalesRouteSerializer(serializers.ModelSerializer):
 
 class FirmSerializer(DirectorySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:firm-detail")
-    country = serializers.CharField(max_length=2)
+    country = CountryCodeField()
     region = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
     partners = nested(BriefFirmSerializer, Firm.objects.all(), many=True, required=False)
     sales_routes = SalesRouteSerializer(many=True, read_only=True)
@@ -234,16 +234,8 @@ class FirmSerializer(DirectorySerializer):
             "partners",
             "sales_routes",
             "description",
-            "notes",
-            "citations",
-            "url",
-            "page_url",
-            "created",
-            "updated",
+            *RECORD_FIELDS,
         ]
-
-    def validate_country(self, value):
-        return value.upper()
 
 
 class OverseasOfficeSerializer(DirectorySerializer):
@@ -271,12 +263,7 @@ class OverseasOfficeSerializer(DirectorySerializer):
             "head_name",
             "head_title",
             "functions",
-            "notes",
-            "citations",
-            "url",
-            "page_url",
-            "created",
-            "updated",
+            *RECORD_FIELDS,
         ]
 
 
@@ -318,12 +305,7 @@ class MissionSerializer(DirectorySerializer):
             "outcome_currency",
             "related_tie",
             "related_office",
-            "notes",
-            "citations",
-            "url",
-            "page_url",
-            "created",
-            "updated",
+            *RECORD_FIELDS,
         ]
 
 
