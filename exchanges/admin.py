@@ -24,6 +24,7 @@ from .models import (
     Source,
 )
 from .models.base import MultilingualNames
+from .views import region_links
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
 
@@ -114,15 +115,7 @@ class RegionAdmin(DirectoryAdmin):
         extra_context = extra_context or {}
         region = self.get_object(request, object_id)
         if region is not None:
-            extra_context["linked"] = {
-                "ties": SisterTie.objects.involving(region).select_related("region_a", "region_b"),
-                "offices_run": region.offices_run.select_related("host_region"),
-                "offices_hosted": region.offices_hosted.select_related(
-                    "operator_region", "operator_firm"
-                ),
-                "children": region.children.all(),
-                "firms": region.firms.all(),
-            }
+            extra_context["linked"] = region_links(region)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -80,11 +80,9 @@ def region_filter(label, method) -> django_filters.CharFilter:
 
 def within(region_slug: str, path: str = "") -> Q:
     """The region itself and the regions up to three levels below it."""
-    lookups = [f"{path}slug", f"{path}parent__slug", f"{path}parent__parent__slug"]
-    lookups.append(f"{path}parent__parent__parent__slug")
     condition = Q()
-    for lookup in lookups:
-        condition |= Q(**{lookup: region_slug})
+    for depth in range(4):
+        condition |= Q(**{f"{path}{'parent__' * depth}slug": region_slug})
     return condition
 
 

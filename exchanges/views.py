@@ -26,16 +26,30 @@ COUNTRY_PAIRS = [
 ]
 
 
-def citations_of(record):
-    return record.citations.select_related("source").order_by("source__file_name", "locator")
-
-
 def region_list_prefetches():
     """Missions list their regions; fetch them in one query per relation."""
     return (
         Prefetch("origin_regions", queryset=Region.objects.order_by("name_en")),
         Prefetch("destination_regions", queryset=Region.objects.order_by("name_en")),
     )
+
+
+def region_links(region) -> dict:
+    """Everything linked to a region, each a queryset of constant cost (page and admin)."""
+    return {
+        "children": region.children.order_by("name_en"),
+        "ties": SisterTie.objects.involving(region)
+        .select_related("region_a", "region_b")
+        .order_by(F("established").asc(nulls_last=True), "pk"),
+        "offices_run": region.offices_run.select_related("host_region"),
+        "offices_hosted": region.offices_hosted.select_related("operator_region", "operator_firm"),
+        "firms": region.firms.order_by("name_en"),
+        "sales_routes": region.sales_routes.select_related("firm").order_by(
+            F("amount").desc(nulls_last=True)
+        ),
+        "missions_from": region.missions_from.prefetch_related(*region_list_prefetches()),
+        "missions_to": region.missions_to.prefetch_related(*region_list_prefetches()),
+    }
 
 
 def active_filters(filterset) -> list[dict]:
@@ -159,12 +173,15 @@ class ObjectDetailView(View):
     def related(self, record) -> dict:
         return {}
 
+    def get_citations(self, record):
+        return record.citations.select_related("source").order_by("source__file_name", "locator")
+
     def get(self, request, key):
         record = self.get_object(key)
         context = {
             "record": record,
             "opts": record._meta,
-            "citations": citations_of(record),
+            "citations": self.get_citations(record),
             **self.related(record),
         }
         return render(request, self.template_name, context)
@@ -176,23 +193,7 @@ class RegionDetailView(ObjectDetailView):
     template_name = "exchanges/region_detail.html"
 
     def related(self, region):
-        return {
-            "ancestors": region.ancestors(),
-            "children": region.children.order_by("name_en"),
-            "ties": SisterTie.objects.involving(region)
-            .select_related("region_a", "region_b")
-            .order_by(F("established").asc(nulls_last=True), "pk"),
-            "offices_run": region.offices_run.select_related("host_region"),
-            "offices_hosted": region.offices_hosted.select_related(
-                "operator_region", "operator_firm"
-            ),
-            "firms": region.firms.order_by("name_en"),
-            "sales_routes": region.sales_routes.select_related("firm").order_by(
-                F("amount").desc(nulls_last=True)
-            ),
-            "missions_from": region.missions_from.prefetch_related(*region_list_prefetches()),
-            "missions_to": region.missions_to.prefetch_related(*region_list_prefetches()),
-        }
+        return {"ancestors": region.ancestors(), **region_links(region)}
 
 
 class SisterTieDetailView(ObjectDetailView):
@@ -248,10 +249,10 @@ class SourceDetailView(ObjectDetailView):
     queryset = Source.objects.all()
     template_name = "exchanges/source_detail.html"
 
-    def get(self, request, key):
-        source = self.get_object(key)
-        # One query per record type, whatever the number of citations.
-        citations = (
+    def get_citations(self, source):
+        """The citations of other records to this source, each with its record: one query
+        per record type, whatever the number of citations."""
+        return (
             source.citations.select_related("content_type")
             .prefetch_related(
                 GenericPrefetch(
@@ -267,7 +268,6 @@ class SourceDetailView(ObjectDetailView):
             )
             .order_by("content_type__model", "object_id", "locator")
         )
-        return render(request, self.template_name, {"record": source, "citations": citations})
 
 
 def home(request):
