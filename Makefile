@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test install install-dev migrate load-fixtures lint migrations-check browser check clean
+.PHONY: run test install install-dev migrate load-fixtures lint migrations-check browser check clean \
+	gettext messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Translation catalogues: locale/<language>/LC_MESSAGES/django.po live in the repository;
+# `make messages` gathers new strings into them and `compile-messages` builds the .mo files
+# Django reads. Both need GNU gettext, installed from Debian's packages when it is missing.
+LOCALES := ja ko zh_Hans
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing GNU gettext for the translation catalogues"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+
+messages: install gettext
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) \
+		--ignore=.venv --ignore=tests --ignore=staticfiles --add-location=file
+
+compile-messages: install gettext
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -30,7 +48,7 @@ migrate: install
 load-fixtures: migrate
 	$(BIN)/python manage.py loaddata $(FIXTURES)
 
-run: load-fixtures
+run: load-fixtures compile-messages
 	$(BIN)/python manage.py runserver $(HOST)
 
 migrations-check: install-dev
@@ -47,7 +65,7 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
-test: install-dev migrations-check lint browser
+test: install-dev migrations-check lint browser compile-messages
 	$(BIN)/pytest
 
 check: test

@@ -106,7 +106,7 @@ class RegionAdmin(DirectoryAdmin):
         (None, {"fields": ("slug", "country", "level", "parent", "capital")}),
         (_("Names"), {"fields": NAME_FIELDS}),
         (_("Figures"), {"fields": ("population", "population_year")}),
-        (_("Location"), {"fields": ("latitude", "longitude", "wikidata_id")}),
+        (_("Location"), {"fields": ("latitude", "longitude", "coordinates_basis", "wikidata_id")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
 

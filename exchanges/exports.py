@@ -26,7 +26,10 @@ def table_records(table) -> tuple[list[str], list[list]]:
 
 
 def render_csv(table) -> bytes:
-    header, rows = table_records(table)
+    return csv_bytes(*table_records(table))
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -46,6 +49,10 @@ def export_response(table, export_format: str, name: str) -> HttpResponse:
         body, content_type = render_csv(table), "text/csv; charset=utf-8"
     else:
         body, content_type = render_json(table), "application/json; charset=utf-8"
+    return download(body, content_type, f"{slugify(name)}.{export_format}")
+
+
+def download(body: bytes, content_type: str, file_name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{export_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response

@@ -36,6 +36,13 @@ from .models import (
 )
 from .models.base import MultilingualNames
 
+# The three pairs the directory is about; anything else counts as "other".
+COUNTRY_PAIRS = [
+    ("JP-KR", _("Japan–Korea")),
+    ("JP-CN", _("Japan–China")),
+    ("CN-KR", _("China–Korea")),
+]
+
 YEAR_HELP = _("A four-digit year.")
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code, e.g. JP, CN or KR.")
 
@@ -113,6 +120,14 @@ class CountryPairField(forms.CharField):
 
 class CountryPairFilter(django_filters.CharFilter):
     field_class = CountryPairField
+
+
+def pair_of(first: str, second: str) -> str:
+    """The COUNTRY_PAIRS code two countries make, in either order, or "other"."""
+    for code, _label in COUNTRY_PAIRS:
+        if {first, second} == set(code.split("-")):
+            return code
+    return "other"
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
@@ -225,12 +240,18 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
     kind = django_filters.ChoiceFilter(choices=OfficeKind.choices, label=_("Kind"))
     operator_country = country_filter(_("Operator's country"), method="filter_operator_country")
     host_country = country_filter(_("Host country"), field_name="host_region__country")
+    pair = CountryPairFilter(
+        label=_("Country pair"),
+        method="filter_pair",
+        help_text=_("Offices one country runs in the other, in either direction, e.g. JP-KR."),
+    )
     status = django_filters.ChoiceFilter(
         choices=OfficeStatus.choices,
         label=_("Open or closed"),
         help_text=_("open, closed, or planned (agreed but not yet open)."),
     )
     region = region_filter(_("Region (operator or host)"), "filter_region")
+    host_region = region_filter(_("Host region"), "filter_host_region")
     search_fields = (
         *name_lookups(),
         *name_lookups("host_region__"),
@@ -247,8 +268,10 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
             "kind",
             "operator_country",
             "host_country",
+            "pair",
             "status",
             "region",
+            "host_region",
         ]
 
     def filter_operator_country(self, queryset, name, value: str):
@@ -262,8 +285,18 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
             host_region__country=value
         )
 
+    def filter_pair(self, queryset, name, value: tuple[str, str]):
+        first, second = value
+        operated_from = self.filter_operator_country
+        return operated_from(queryset, name, first).filter(
+            host_region__country=second
+        ) | operated_from(queryset, name, second).filter(host_region__country=first)
+
     def filter_region(self, queryset, name, value: str):
         return queryset.filter(within(value, "operator_region__") | within(value, "host_region__"))
+
+    def filter_host_region(self, queryset, name, value: str):
+        return queryset.filter(within(value, "host_region__"))
 
 
 class MissionFilterSet(DirectoryFilterSet):
@@ -272,6 +305,11 @@ class MissionFilterSet(DirectoryFilterSet):
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
     destination_country = country_filter(
         _("Destination country"), method="filter_destination_country"
+    )
+    pair = CountryPairFilter(
+        label=_("Country pair"),
+        method="filter_pair",
+        help_text=_("Missions from one country to the other, in either direction, e.g. JP-KR."),
     )
     region = region_filter(_("Region (origin or destination)"), "filter_region")
     year_from = year_filter("start__year", "gte", _("From (year)"))
@@ -292,6 +330,7 @@ class MissionFilterSet(DirectoryFilterSet):
             "kind",
             "origin_country",
             "destination_country",
+            "pair",
             "region",
             "year_from",
             "year_to",
@@ -309,6 +348,14 @@ class MissionFilterSet(DirectoryFilterSet):
     def filter_country(self, queryset, name, value: str):
         return self._with(
             queryset, Q(origin_regions__country=value) | Q(destination_regions__country=value)
+        )
+
+    def filter_pair(self, queryset, name, value: tuple[str, str]):
+        first, second = value
+        return self._with(
+            queryset,
+            Q(origin_regions__country=first, destination_regions__country=second)
+            | Q(origin_regions__country=second, destination_regions__country=first),
         )
 
     def filter_region(self, queryset, name, value: str):

@@ -132,7 +132,15 @@ class RegionTable(DirectoryTable):
 
     class Meta(DirectoryTable.Meta):
         model = Region
-        fields = ("id", "slug", *NAME_FIELDS, "population_year")
+        fields = (
+            "id",
+            "slug",
+            *NAME_FIELDS,
+            "population_year",
+            "latitude",
+            "longitude",
+            "coordinates_basis",
+        )
         sequence = ("id", "name", "country", "level", "parent", "population", "...")
 
 

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import overviews, views
 
 app_name = "exchanges"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("stats/", overviews.statistics, name="stats"),
+    path("stats/<slug:slug>.csv", overviews.statistic_csv, name="stats_csv"),
+    path("map/", overviews.map_view, name="map"),
+    path("network/", overviews.network_view, name="network"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:key>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("ties/", views.SisterTieListView.as_view(), name="tie_list"),

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
 
@@ -19,11 +18,6 @@ from .exports import EXPORT_FORMATS, export_response
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 
 PER_PAGE = 50
-COUNTRY_PAIRS = [
-    ("JP-KR", _("Japan–Korea")),
-    ("JP-CN", _("Japan–China")),
-    ("CN-KR", _("China–Korea")),
-]
 
 
 def region_list_prefetches():
@@ -279,7 +273,7 @@ def home(request):
             "count": tie_filters({"pair": code}, queryset=SisterTie.objects.all()).qs.count(),
             "url": reverse("exchanges:tie_list") + f"?pair={code}",
         }
-        for code, label in COUNTRY_PAIRS
+        for code, label in filters.COUNTRY_PAIRS
     ]
     counts = [
         (model._meta.verbose_name_plural, model.objects.count(), reverse(f"exchanges:{name}_list"))

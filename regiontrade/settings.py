@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "exchanges.context_processors.language_links",
             ],
         },
     },
@@ -124,7 +125,10 @@ LANGUAGES = [
     ("ko", _("Korean")),
     ("zh-hans", _("Simplified Chinese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the project's own strings (``make messages``); locale/extra/ translates what the
+# libraries do not ship: Korean country names (django-countries) and the change-history
+# screens in Japanese and Korean (django-simple-history).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "extra"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +200,7 @@ SPECTACULAR_SETTINGS = {
         "AmountUnitEnum": "exchanges.models.base.AmountUnit",
         "DatePrecisionEnum": "exchanges.models.base.DatePrecision",
         "RegionLevelEnum": "exchanges.models.regions.RegionLevel",
+        "CoordinatesBasisEnum": "exchanges.models.regions.CoordinatesBasis",
         "TieTypeEnum": "exchanges.models.ties.TieType",
         "TieStatusEnum": "exchanges.models.ties.TieStatus",
         "FirmKindEnum": "exchanges.models.firms.FirmKind",

@@ -155,6 +155,7 @@ class RegionSerializer(DirectorySerializer):
             "population_year",
             "latitude",
             "longitude",
+            "coordinates_basis",
             "wikidata_id",
             *RECORD_FIELDS,
         ]

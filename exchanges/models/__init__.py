@@ -2,13 +2,14 @@ from .base import AmountUnit, Currency, DatePrecision
 from .firms import Firm, FirmKind, SalesRoute
 from .missions import Mission, MissionKind
 from .offices import OfficeKind, OfficeStatus, OverseasOffice
-from .regions import Region, RegionLevel
+from .regions import CoordinatesBasis, Region, RegionLevel
 from .sources import Citation, Source, SourceKind, SourceLanguage
 from .ties import ExchangeArea, SisterTie, TieStatus, TieType
 
 __all__ = [
     "AmountUnit",
     "Citation",
+    "CoordinatesBasis",
     "Currency",
     "DatePrecision",
     "ExchangeArea",

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 # The language a country's own names are written in; anything else is shown in English.
@@ -178,7 +178,8 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:
-        return str(value.year)
+        # Locale formats have no "year alone" pattern: 1987, 1987年, 1987년.
+        return pgettext("a date known only to the year", "%(year)s") % {"year": value.year}
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     return formats.date_format(value, "DATE_FORMAT")

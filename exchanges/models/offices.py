@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .base import (
@@ -73,7 +74,9 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
         db_index=True,
     )
     opened, opened_precision = partial_date_fields(_("opened"), _("precision of the opening date"))
-    closed, closed_precision = partial_date_fields(_("closed"), _("precision of the closing date"))
+    closed, closed_precision = partial_date_fields(
+        pgettext_lazy("date field", "closed"), _("precision of the closing date")
+    )
     head_name = models.CharField(
         _("head"), max_length=200, blank=True, help_text=_("As the source names the office head.")
     )

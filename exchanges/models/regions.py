@@ -27,6 +27,11 @@ class RegionLevel(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class CoordinatesBasis(models.TextChoices):
+    SOURCE = "source", _("stated in a cited source")
+    CONTEXT = "context", _("general reference, added as context (not from the sources)")
+
+
 class Region(MultilingualNames, DirectoryRecord):
     """A government area: Niigata Prefecture, Mitsuke City, Yanbian Korean Autonomous Prefecture."""
 
@@ -80,6 +85,16 @@ class Region(MultilingualNames, DirectoryRecord):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    coordinates_basis = models.CharField(
+        _("coordinates basis"),
+        max_length=10,
+        choices=CoordinatesBasis.choices,
+        blank=True,
+        help_text=_(
+            "Where the latitude and longitude come from. Positions added for the map from "
+            "general reference (the seat of government) are context, not facts of the sources."
+        ),
+    )
     wikidata_id = models.CharField(
         _("Wikidata id"),
         max_length=20,
@@ -117,6 +132,14 @@ class Region(MultilingualNames, DirectoryRecord):
                 violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
             models.CheckConstraint(
+                condition=Q(latitude__isnull=True, coordinates_basis="")
+                | Q(latitude__isnull=False, coordinates_basis__in=CoordinatesBasis.values),
+                name="region_coordinates_basis_given",
+                violation_error_message=_(
+                    "Say where the coordinates come from, and only when there are coordinates."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(population__isnull=False) | Q(population_year__isnull=True),
                 name="region_population_year_needs_population",
                 violation_error_message=_("A population year needs a population."),
@@ -150,6 +173,10 @@ class Region(MultilingualNames, DirectoryRecord):
             errors["longitude" if self.longitude is None else "latitude"] = _(
                 "Give both latitude and longitude, or neither."
             )
+        if self.latitude is not None and not self.coordinates_basis:
+            errors["coordinates_basis"] = _("Say where the coordinates come from.")
+        elif self.latitude is None and self.coordinates_basis:
+            errors["coordinates_basis"] = _("Leave this empty when there are no coordinates.")
         if self.population_year is not None and self.population is None:
             errors["population"] = _("A population year needs a population.")
         raise_if_errors(errors)

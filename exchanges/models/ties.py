@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .base import (
@@ -84,7 +85,9 @@ class SisterTie(DirectoryRecord):
     established, established_precision = partial_date_fields(
         _("established"), _("precision of the establishment date")
     )
-    ended, ended_precision = partial_date_fields(_("ended"), _("precision of the end date"))
+    ended, ended_precision = partial_date_fields(
+        pgettext_lazy("date field", "ended"), _("precision of the end date")
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -1,0 +1,264 @@
+"""The numbers behind /stats/: five counts over the same filtered rows the lists show.
+
+Each statistic is a small table (rows of categories, columns of series) that is drawn as a bar
+chart, shown as an accessible table and downloaded as CSV, so the picture, the table and the
+file can never disagree. Every count goes through the lists' own FilterSets.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
+
+from . import charts, filters
+from .models import Mission, MissionKind, OfficeStatus, OverseasOffice, Region, SisterTie
+from .models.ties import TieStatus, TieType
+
+# The query parameters every picture understands: each is a filter of the ties, offices and
+# missions lists alike, with the same meaning.
+SHARED_FILTERS = ("pair", "country", "region")
+TOP_REGIONS = 10
+
+PAIR_SERIES = [*filters.COUNTRY_PAIRS, ("other", _("Other pairs"))]
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: list[int]
+    url: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+@dataclass
+class Statistic:
+    slug: str
+    title: str
+    description: str
+    category_label: str
+    series: list[tuple[str, str]]
+    rows: list[Row]
+    orientation: str = "bars"
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.rows)
+
+    @property
+    def chart(self) -> charts.BarChart:
+        categories = [(row.key, row.label) for row in self.rows]
+        values = {
+            (row.key, key): value
+            for row in self.rows
+            for (key, _label), value in zip(self.series, row.values, strict=True)
+        }
+        draw = charts.stacked_columns if self.orientation == "columns" else charts.stacked_bars
+        return draw(categories, self.series, values)
+
+    def csv_records(self) -> tuple[list[str], list[list]]:
+        """Stable codes, not translated labels, as in the lists' downloads."""
+        header = ["category", *(key for key, _label in self.series), "total"]
+        return header, [[row.key, *row.values, row.total] for row in self.rows]
+
+
+def shared_filter_data(data) -> dict:
+    """The shared filters from a query string, the values as given."""
+    return {name: data[name] for name in SHARED_FILTERS if data.get(name)}
+
+
+def list_url(name: str, data: dict, **extra) -> str:
+    query = {**shared_filter_data(data), **extra}
+    return reverse(f"exchanges:{name}_list") + ("?" + urlencode(query) if query else "")
+
+
+def year_range(years) -> list[int]:
+    """Every year from the first to the last, gaps included: a pause is a fact worth seeing."""
+    years = [year for year in years if year is not None]
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def ties_per_year(ties, data) -> Statistic:
+    counts: Counter = Counter()
+    undated = 0
+    for year, first, second in ties.values_list(
+        "established__year", "region_a__country", "region_b__country"
+    ):
+        if year is None:
+            undated += 1
+        else:
+            counts[year, filters.pair_of(first, second)] += 1
+    rows = [
+        Row(
+            str(year),
+            str(year),
+            [counts[year, key] for key, _label in PAIR_SERIES],
+            list_url("tie", data, established_from=year, established_to=year),
+        )
+        for year in year_range(year for year, _pair in counts)
+    ]
+    return Statistic(
+        slug="ties-per-year",
+        title=_("Ties established per year"),
+        description=_("Ties by the year they were established, stacked by country pair."),
+        category_label=_("Year"),
+        series=PAIR_SERIES,
+        rows=rows,
+        orientation="columns",
+        note=undated_note(undated),
+    )
+
+
+def undated_note(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s record with no known year is counted in the other charts but not here.",
+        "%(count)s records with no known year are counted in the other charts but not here.",
+        count,
+    ) % {"count": count}
+
+
+def ties_by_type_and_status(ties, data) -> Statistic:
+    counts = {
+        (row["tie_type"], row["status"]): row["n"]
+        for row in ties.values("tie_type", "status").annotate(n=Count("pk")).order_by()
+    }
+    rows = [
+        Row(
+            tie_type,
+            label,
+            [counts.get((tie_type, status), 0) for status in TieStatus.values],
+            list_url("tie", data, kind=tie_type),
+        )
+        for tie_type, label in TieType.choices
+    ]
+    return Statistic(
+        slug="ties-by-type-and-status",
+        title=_("Ties by type and status"),
+        description=_("Each type of tie, split by status: active, dormant, suspended or ended."),
+        category_label=_("Type"),
+        series=list(TieStatus.choices),
+        rows=rows,
+    )
+
+
+def regions_with_most_ties(ties, data) -> Statistic:
+    degree: Counter = Counter()
+    for region_a, region_b in ties.values_list("region_a_id", "region_b_id"):
+        degree[region_a] += 1
+        degree[region_b] += 1
+    regions = Region.objects.in_bulk(list(degree))
+    ranked = sorted(degree, key=lambda pk: (-degree[pk], regions[pk].name_en))[:TOP_REGIONS]
+    rows = [
+        Row(
+            regions[pk].slug,
+            regions[pk].name,
+            [degree[pk]],
+            regions[pk].get_absolute_url(),
+        )
+        for pk in ranked
+    ]
+    return Statistic(
+        slug="regions-with-most-ties",
+        title=_("Regions with most ties"),
+        description=_("The regions that take part in most ties, on either side."),
+        category_label=_("Region"),
+        series=[("ties", _("Ties"))],
+        rows=rows,
+    )
+
+
+def offices_by_host_country(offices, data) -> Statistic:
+    counts: Counter = Counter()
+    for row in offices.values("host_region__country", "status").annotate(n=Count("pk")).order_by():
+        counts[row["host_region__country"], row["status"]] += row["n"]
+    hosts: Counter = Counter()
+    for (country, _status), n in counts.items():
+        hosts[country] += n
+    ranked = sorted(hosts, key=lambda code: (-hosts[code], code))
+    rows = [
+        Row(
+            code,
+            str(countries.name(code)) or code,
+            [counts[code, status] for status in OfficeStatus.values],
+            list_url("office", data, host_country=code),
+        )
+        for code in ranked
+    ]
+    return Statistic(
+        slug="offices-by-host-country",
+        title=_("Offices by host country"),
+        description=_("Offices run abroad, by the country they stand in, split by status."),
+        category_label=_("Host country"),
+        series=list(OfficeStatus.choices),
+        rows=rows,
+    )
+
+
+def missions_per_year(missions, data) -> Statistic:
+    counts: Counter = Counter()
+    undated = 0
+    for year, kind in missions.values_list("start__year", "kind"):
+        if year is None:
+            undated += 1
+        else:
+            counts[year, kind] += 1
+    rows = [
+        Row(
+            str(year),
+            str(year),
+            [counts[year, kind] for kind in MissionKind.values],
+            list_url("mission", data, year_from=year, year_to=year),
+        )
+        for year in year_range(year for year, _kind in counts)
+    ]
+    return Statistic(
+        slug="missions-per-year",
+        title=_("Missions per year"),
+        description=_("Missions and fairs by the year they started, stacked by kind."),
+        category_label=_("Year"),
+        series=list(MissionKind.choices),
+        rows=rows,
+        orientation="columns",
+        note=undated_note(undated),
+    )
+
+
+# slug → (how to count, which list's rows it counts)
+STATISTICS = {
+    "ties-per-year": (ties_per_year, "ties"),
+    "ties-by-type-and-status": (ties_by_type_and_status, "ties"),
+    "regions-with-most-ties": (regions_with_most_ties, "ties"),
+    "offices-by-host-country": (offices_by_host_country, "offices"),
+    "missions-per-year": (missions_per_year, "missions"),
+}
+
+
+def filtersets(data) -> dict:
+    """The ties, offices and missions lists' FilterSets, bound to the shared filters."""
+    data = shared_filter_data(data)
+    return {
+        "ties": filters.SisterTieFilterSet(data, queryset=SisterTie.objects.all()),
+        "offices": filters.OverseasOfficeFilterSet(data, queryset=OverseasOffice.objects.all()),
+        "missions": filters.MissionFilterSet(data, queryset=Mission.objects.all()),
+    }
+
+
+def compute(data, only: str | None = None) -> list[Statistic]:
+    """The statistics for valid filters (check ``filtersets(data)`` first)."""
+    querysets = {name: filterset.qs for name, filterset in filtersets(data).items()}
+    return [
+        count(querysets[source], data)
+        for slug, (count, source) in STATISTICS.items()
+        if only in (None, slug)
+    ]
