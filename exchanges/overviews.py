@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import filters, network, stats, tie_map
-from .models import OverseasOffice, Region
 from .exports import csv_bytes, download
+from .models import OverseasOffice, Region
 from .views import SisterTieListView, active_filters
 
 

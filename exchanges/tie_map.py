@@ -99,9 +99,11 @@ def build(ties, offices, other_regions=()) -> TieMap:
 
     west, south, east, north = MAP_BOUNDS
     in_bounds = {
-        pk: point
+        pk: (lon, lat)
         for pk, region in shown.items()
-        if (point := coordinates(region)) and west <= point[0] <= east and south <= point[1] <= north
+        if (point := coordinates(region))
+        for lon, lat in [point]
+        if west <= lon <= east and south <= lat <= north
     }
     frame = basemap.MapFrame.around(
         in_bounds.values(), padding_degrees=PADDING_DEGREES, bounds=MAP_BOUNDS
@@ -109,9 +111,7 @@ def build(ties, offices, other_regions=()) -> TieMap:
     placed = {}
     for pk, (lon, lat) in in_bounds.items():
         x, y = frame.project(lon, lat)
-        placed[pk] = PlacedRegion(
-            shown[pk], x, y, tie_count.get(pk, 0), labelled=pk in taking_part
-        )
+        placed[pk] = PlacedRegion(shown[pk], x, y, tie_count.get(pk, 0), labelled=pk in taking_part)
 
     lines = [
         TieLine(tie, curve(placed[tie.region_a_id], placed[tie.region_b_id]))

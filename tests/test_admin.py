@@ -1,11 +1,11 @@
 """The admin as chamber staff use it: every page, permissions, search, history, spreadsheets."""
 
 import pytest
-from django.utils import translation
 import tablib
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from exchanges import resources

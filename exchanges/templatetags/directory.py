@@ -12,7 +12,7 @@ def region_links(regions):
     """Regions as links named in the reader's language, comma-separated; a dash for none.
 
     Safe HTML, so that a translated sentence can place the links where its grammar wants them:
-    ``{% blocktranslate with places=regions|region_links %}from {{ places }}{% endblocktranslate %}``.
+    ``{% blocktranslate with places=regions|region_links %}from {{ places }}…``.
     """
     links = format_html_join(
         gettext(", "), '<a href="{}">{}</a>', ((r.get_absolute_url(), r.name) for r in regions)
