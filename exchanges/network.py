@@ -153,6 +153,8 @@ def spring_layout(nodes: list[Node], edges: list[Edge], iterations: int = ITERAT
 def pack(groups: list[list[Node]]) -> int:
     """Place the groups in centred rows across the page, each in a box with room for its
     labels; returns the height the picture needs."""
+    if not groups:
+        return 0
     rows: list[list[tuple[list[Node], float, float]]] = [[]]
     row_width = 0.0
     for members in groups:

@@ -29,7 +29,7 @@ def statistics(request):
         "filterset": show_shared_filters_only(ties_filterset),
         "active_filters": active_filters(ties_filterset) if valid else [],
         "statistics": stats.compute(request.GET) if valid else [],
-        "query": request.GET.urlencode(),
+        "filter_query": request.GET.urlencode(),
     }
     return render(request, "exchanges/stats.html", context, status=200 if valid else 400)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -71,13 +72,15 @@ class Statistic:
         return header, [[row.key, *row.values, row.total] for row in self.rows]
 
 
-def shared_filter_data(data) -> dict:
+def shared_filter_data(data) -> QueryDict:
     """The shared filters from a query string, the values as given."""
-    return {name: data[name] for name in SHARED_FILTERS if data.get(name)}
+    shared = QueryDict(mutable=True)
+    shared.update({name: data[name] for name in SHARED_FILTERS if data.get(name)})
+    return shared
 
 
 def list_url(name: str, data: dict, **extra) -> str:
-    query = {**shared_filter_data(data), **extra}
+    query = {**shared_filter_data(data).dict(), **extra}
     return reverse(f"exchanges:{name}_list") + ("?" + urlencode(query) if query else "")
 
 

@@ -146,3 +146,54 @@ def test_no_serious_accessibility_violations(page, live_server, path):
         if violation["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+PICTURES = [
+    # path, the SVG's class, an element each drawing must contain
+    ("/stats/", "chart", "rect"),
+    ("/map/", "tie-map", "path.tie"),
+    ("/network/", "network", "circle"),
+]
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+@pytest.mark.parametrize("path, svg_class, mark", PICTURES)
+def test_pictures_draw_in_japanese_and_korean(page, live_server, language, path, svg_class, mark):
+    page.goto(f"{live_server.url}/{language}{path}?pair=JP-KR")
+    assert page.locator("html").get_attribute("lang") == language
+    drawings = page.locator(f"svg.{svg_class}")
+    assert drawings.count() >= 1
+    for index in range(drawings.count()):
+        drawing = drawings.nth(index)
+        assert drawing.locator(mark).count() > 0
+        box = drawing.bounding_box()  # a chart of one bar is short, but never collapsed
+        assert box["width"] > 300 and box["height"] > 40
+    # The page is in the reader's language, names included.
+    assert "長崎県" in page.content() if language == "ja" else "나가사키현" in page.content()
+    screenshot(page, f"{path.strip('/')}-{language}")
+    assert page.console_errors == []
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_clicking_a_network_node_opens_its_region(page, live_server):
+    page.goto(f"{live_server.url}/ko/network/")
+    page.locator('svg.network a.node[data-slug="nagasaki"] circle').click()
+    page.wait_for_url("**/ko/regions/nagasaki/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("나가사키현")
+
+
+def test_switching_language_keeps_the_filters(page, live_server):
+    page.goto(f"{live_server.url}/map/?pair=JP-KR&kind=friendship")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="日本語").click()
+    page.wait_for_url("**/ja/map/?pair=JP-KR&kind=friendship")
+    assert (
+        page.locator("svg.tie-map path.tie").count()
+        == SisterTie.objects.filter(tie_type="friendship").count()
+    )
+    assert page.console_errors == []
