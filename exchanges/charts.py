@@ -107,6 +107,13 @@ def _segments(values: list[int], series: list[Series], place) -> list[Segment]:
     return segments
 
 
+def _scale(categories, series, values) -> tuple[list[Series], list[int], list[int]]:
+    """The chart's series, each category's total, and the value axis's ticks."""
+    chart_series = [Series(key, label, index) for index, (key, label) in enumerate(series, 1)]
+    totals = [sum(values.get((cat, s.key), 0) for s in chart_series) for cat, _ in categories]
+    return chart_series, totals, nice_ticks(max(totals, default=0))
+
+
 def stacked_columns(
     categories: list[tuple[str, str]],
     series: list[tuple[str, str]],
@@ -115,9 +122,7 @@ def stacked_columns(
     label_every: int | None = None,
 ) -> BarChart:
     """Upright stacked columns, one per category, e.g. a year; labels below the axis."""
-    chart_series = [Series(key, label, index) for index, (key, label) in enumerate(series, 1)]
-    totals = [sum(values.get((cat, s.key), 0) for s in chart_series) for cat, _ in categories]
-    ticks = nice_ticks(max(totals, default=0))
+    chart_series, totals, ticks = _scale(categories, series, values)
     left = 8 + text_width(str(ticks[-1]))
     top, bottom = 12.0, 12.0 + COLUMN_PLOT_HEIGHT
     right = width - 8
@@ -160,9 +165,7 @@ def stacked_bars(
     max_label_width: float = 240,
 ) -> BarChart:
     """Horizontal stacked bars, one row per category, the label at the left of each."""
-    chart_series = [Series(key, label, index) for index, (key, label) in enumerate(series, 1)]
-    totals = [sum(values.get((cat, s.key), 0) for s in chart_series) for cat, _ in categories]
-    ticks = nice_ticks(max(totals, default=0))
+    chart_series, totals, ticks = _scale(categories, series, values)
     labels = [shorten(label, max_label_width) for _, label in categories]
     left = 8 + max((text_width(label) for label in labels), default=0) + 8
     top = 8.0

@@ -91,24 +91,16 @@ def year_range(years) -> list[int]:
 
 
 def ties_per_year(ties, data) -> Statistic:
-    counts: Counter = Counter()
-    undated = 0
-    for year, first, second in ties.values_list(
-        "established__year", "region_a__country", "region_b__country"
-    ):
-        if year is None:
-            undated += 1
-        else:
-            counts[year, filters.pair_of(first, second)] += 1
-    rows = [
-        Row(
-            str(year),
-            str(year),
-            [counts[year, key] for key, _label in PAIR_SERIES],
-            list_url("tie", data, established_from=year, established_to=year),
-        )
-        for year in year_range(year for year, _pair in counts)
-    ]
+    rows, undated = rows_per_year(
+        (
+            (year, filters.pair_of(first, second))
+            for year, first, second in ties.values_list(
+                "established__year", "region_a__country", "region_b__country"
+            )
+        ),
+        [key for key, _label in PAIR_SERIES],
+        lambda year: list_url("tie", data, established_from=year, established_to=year),
+    )
     return Statistic(
         slug="ties-per-year",
         title=_("Ties established per year"),
@@ -119,6 +111,19 @@ def ties_per_year(ties, data) -> Statistic:
         orientation="columns",
         note=undated_note(undated),
     )
+
+
+def rows_per_year(pairs, series_keys: list[str], url) -> tuple[list[Row], int]:
+    """Rows of counts per year and series from (year, series key) pairs, every year from the
+    first to the last; and how many pairs had no year."""
+    counts: Counter = Counter(pairs)
+    undated = sum(n for (year, _key), n in counts.items() if year is None)
+    years = year_range(year for year, _key in counts)
+    rows = [
+        Row(str(year), str(year), [counts[year, key] for key in series_keys], url(year))
+        for year in years
+    ]
+    return rows, undated
 
 
 def undated_note(count: int) -> str:
@@ -209,22 +214,11 @@ def offices_by_host_country(offices, data) -> Statistic:
 
 
 def missions_per_year(missions, data) -> Statistic:
-    counts: Counter = Counter()
-    undated = 0
-    for year, kind in missions.values_list("start__year", "kind"):
-        if year is None:
-            undated += 1
-        else:
-            counts[year, kind] += 1
-    rows = [
-        Row(
-            str(year),
-            str(year),
-            [counts[year, kind] for kind in MissionKind.values],
-            list_url("mission", data, year_from=year, year_to=year),
-        )
-        for year in year_range(year for year, _kind in counts)
-    ]
+    rows, undated = rows_per_year(
+        missions.values_list("start__year", "kind"),
+        MissionKind.values,
+        lambda year: list_url("mission", data, year_from=year, year_to=year),
+    )
     return Statistic(
         slug="missions-per-year",
         title=_("Missions per year"),

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(str(path) for path in (REPO / "fixtures").glob("*.json"))
@@ -13,6 +15,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the directory as `make run` serves it: all fixtures loaded."""
     with django_db_blocker.unblock():
         call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request activates its page's language for the thread, as LocaleMiddleware does in
+    every request; put English back so that the next test starts where a new request would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
