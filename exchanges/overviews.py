@@ -28,7 +28,7 @@ def statistics(request):
     context = {
         "filterset": show_shared_filters_only(ties_filterset),
         "active_filters": active_filters(ties_filterset) if valid else [],
-        "statistics": stats.compute(request.GET) if valid else [],
+        "statistics": stats.compute(filtersets, request.GET) if valid else [],
         "filter_query": request.GET.urlencode(),
     }
     return render(request, "exchanges/stats.html", context, status=200 if valid else 400)
@@ -38,10 +38,9 @@ def statistic_csv(request, slug: str):
     if slug not in stats.STATISTICS:
         raise Http404
     filtersets = stats.filtersets(request.GET)
-    for filterset in filtersets.values():
-        if not filterset.is_valid():
-            return statistics(request)
-    (statistic,) = stats.compute(request.GET, only=slug)
+    if not all(filterset.is_valid() for filterset in filtersets.values()):
+        return statistics(request)  # the page, with its messages naming the fields
+    (statistic,) = stats.compute(filtersets, request.GET, only=slug)
     return download(csv_bytes(*statistic.csv_records()), "text/csv; charset=utf-8", f"{slug}.csv")
 
 

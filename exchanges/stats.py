@@ -251,9 +251,9 @@ def filtersets(data) -> dict:
     }
 
 
-def compute(data, only: str | None = None) -> list[Statistic]:
-    """The statistics for valid filters (check ``filtersets(data)`` first)."""
-    querysets = {name: filterset.qs for name, filterset in filtersets(data).items()}
+def compute(bound: dict, data, only: str | None = None) -> list[Statistic]:
+    """The statistics over the rows of ``bound``, the valid FilterSets of ``filtersets(data)``."""
+    querysets = {name: filterset.qs for name, filterset in bound.items()}
     return [
         count(querysets[source], data)
         for slug, (count, source) in STATISTICS.items()
