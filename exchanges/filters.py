@@ -34,7 +34,7 @@ from .models import (
     TieStatus,
     TieType,
 )
-from .models.base import MultilingualNames
+from .models.search import normalise, search_condition_value
 
 # The three pairs the directory is about; anything else counts as "other".
 COUNTRY_PAIRS = [
@@ -45,10 +45,6 @@ COUNTRY_PAIRS = [
 
 YEAR_HELP = _("A four-digit year.")
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code, e.g. JP, CN or KR.")
-
-
-def name_lookups(prefix: str = "") -> list[str]:
-    return [f"{prefix}{field}" for field in MultilingualNames.NAME_FIELDS]
 
 
 def country_choices():
@@ -77,20 +73,17 @@ def year_filter(field_name: str, lookup: str, label) -> django_filters.NumberFil
     )
 
 
-def region_filter(label, method) -> django_filters.CharFilter:
+def region_filter(label, method, help_text=None) -> django_filters.CharFilter:
     return django_filters.CharFilter(
         label=label,
         method=method,
-        help_text=_("The region's slug, e.g. niigata or gyeongsangnam-do."),
+        help_text=help_text or _("The region's slug, e.g. niigata or gyeongsangnam-do."),
     )
 
 
-def within(region_slug: str, path: str = "") -> Q:
-    """The region itself and the regions up to three levels below it."""
-    condition = Q()
-    for depth in range(4):
-        condition |= Q(**{f"{path}{'parent__' * depth}slug": region_slug})
-    return condition
+def region_subtree(slug: str):
+    """Ids of the region with this slug and of the regions within it."""
+    return Region.objects.subtree(slug=slug)
 
 
 class CountryPairField(forms.CharField):
@@ -130,29 +123,76 @@ def pair_of(first: str, second: str) -> str:
     return "other"
 
 
+MAX_SEARCH_WORDS = 8
+MAX_SEARCH_LENGTH = 100
+
+
+def validate_search_words(value: str) -> None:
+    if len(value.split()) > MAX_SEARCH_WORDS:
+        raise ValidationError(
+            _("Search for at most %(limit)s words."),
+            code="too_many_words",
+            params={"limit": MAX_SEARCH_WORDS},
+        )
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
-    """What every list shares: ``q`` searches the name columns given in ``search_fields``."""
+    """What every list shares: ``q`` finds each of its words in the record's ``search_text``
+    or, through ``related_search``, in the search text of the records it links to."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
+        max_length=MAX_SEARCH_LENGTH,
+        validators=[validate_search_words],
         help_text=_("Words to find in any name: Latin, kana and kanji, Hangul or hanzi."),
     )
-    search_fields: tuple[str, ...] = tuple(MultilingualNames.NAME_FIELDS)
+    # Relations whose search text also counts, each with the model searched:
+    # ("region_a", Region) finds ties whose region_a matches.
+    related_search: tuple[tuple[str, type], ...] = ()
 
     def search(self, queryset, name, value: str):
-        for term in value.split():
-            condition = Q()
-            for lookup in self.search_fields:
-                condition |= Q(**{f"{lookup}__icontains": term})
-            # A subquery rather than DISTINCT: searching through many-to-many relations
-            # can match a row more than once.
-            matches = queryset.model.objects.filter(condition).values("pk")
-            queryset = queryset.filter(pk__in=matches)
+        for word in value.split():
+            operand = search_condition_value(normalise(word))
+            conditions = [Q(search_text__contains=operand)]
+            for relation, model in self.related_search:
+                matching = model.objects.filter(search_text__contains=operand).values("pk")
+                conditions.append(Q(**{f"{relation}__in": matching}))
+            queryset = queryset.either_of(conditions)
         return queryset
 
 
-class RegionFilterSet(DirectoryFilterSet):
+class RecordIdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class RecordIdFilter(django_filters.Filter):
+    field_class = RecordIdField
+
+
+class CitedRecordFilterSet(DirectoryFilterSet):
+    """Lists of records that carry citations can be narrowed to those citing one source."""
+
+    source = RecordIdFilter(
+        label=_("Cited source"),
+        method="filter_source",
+        help_text=_("A source's id: only the records that cite it."),
+    )
+
+    def filter_source(self, queryset, name, value: int):
+        opts = queryset.model._meta
+        citing = Citation.objects.filter(
+            source=value,
+            content_type__app_label=opts.app_label,
+            content_type__model=opts.model_name,
+        )
+        return queryset.filter(pk__in=citing.values("object_id"))
+
+
+class RegionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
     kind = django_filters.ChoiceFilter(
         field_name="level",
@@ -166,14 +206,13 @@ class RegionFilterSet(DirectoryFilterSet):
         label=_("Parent region"),
         help_text=_("The parent region's slug: the regions directly below it."),
     )
-    search_fields = (*name_lookups(), "slug")
 
     class Meta:
         model = Region
-        fields = ["q", "country", "kind", "level", "parent"]
+        fields = ["q", "country", "kind", "level", "parent", "source"]
 
 
-class SisterTieFilterSet(DirectoryFilterSet):
+class SisterTieFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), method="filter_country")
     kind = django_filters.ChoiceFilter(
         field_name="tie_type", choices=TieType.choices, label=_("Type")
@@ -185,9 +224,17 @@ class SisterTieFilterSet(DirectoryFilterSet):
     )
     status = django_filters.ChoiceFilter(choices=TieStatus.choices, label=_("Status"))
     region = region_filter(_("Region on either side"), "filter_region")
+    partner = region_filter(
+        _("Partner region"),
+        "filter_partner",
+        help_text=_(
+            "With region: only the ties between the two (each with the regions within it), "
+            "e.g. region=niigata&partner=jilin."
+        ),
+    )
     established_from = year_filter("established__year", "gte", _("Established from (year)"))
     established_to = year_filter("established__year", "lte", _("Established until (year)"))
-    search_fields = (*name_lookups("region_a__"), *name_lookups("region_b__"), "source_label")
+    related_search = (("region_a", Region), ("region_b", Region))
 
     class Meta:
         model = SisterTie
@@ -198,25 +245,31 @@ class SisterTieFilterSet(DirectoryFilterSet):
             "pair",
             "status",
             "region",
+            "partner",
             "established_from",
             "established_to",
+            "source",
         ]
 
     def filter_country(self, queryset, name, value: str):
-        return queryset.filter(Q(region_a__country=value) | Q(region_b__country=value))
+        return queryset.in_country(value)
 
     def filter_pair(self, queryset, name, value: tuple[str, str]):
-        first, second = value
-        return queryset.filter(
-            Q(region_a__country=first, region_b__country=second)
-            | Q(region_a__country=second, region_b__country=first)
-        )
+        return queryset.between_countries(*value)
 
     def filter_region(self, queryset, name, value: str):
-        return queryset.filter(within(value, "region_a__") | within(value, "region_b__"))
+        partner = self.form.cleaned_data.get("partner")
+        if partner:
+            return queryset.between_regions(region_subtree(value), region_subtree(partner))
+        return queryset.involving_any(region_subtree(value))
+
+    def filter_partner(self, queryset, name, value: str):
+        if self.form.cleaned_data.get("region"):
+            return queryset  # the region filter takes both
+        return queryset.involving_any(region_subtree(value))
 
 
-class FirmFilterSet(DirectoryFilterSet):
+class FirmFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
     kind = django_filters.ChoiceFilter(choices=FirmKind.choices, label=_("Kind"))
     region = region_filter(_("Region (and the regions within it)"), "filter_region")
@@ -225,17 +278,25 @@ class FirmFilterSet(DirectoryFilterSet):
     )
     founded_from = year_filter("founded_year", "gte", _("Founded from (year)"))
     founded_to = year_filter("founded_year", "lte", _("Founded until (year)"))
-    search_fields = (*name_lookups(), "sector", "goods", "key_people")
 
     class Meta:
         model = Firm
-        fields = ["q", "country", "kind", "region", "sector", "founded_from", "founded_to"]
+        fields = [
+            "q",
+            "country",
+            "kind",
+            "region",
+            "sector",
+            "founded_from",
+            "founded_to",
+            "source",
+        ]
 
     def filter_region(self, queryset, name, value: str):
-        return queryset.filter(within(value, "region__"))
+        return queryset.filter(region__in=region_subtree(value))
 
 
-class OverseasOfficeFilterSet(DirectoryFilterSet):
+class OverseasOfficeFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (operator or host)"), method="filter_country")
     kind = django_filters.ChoiceFilter(choices=OfficeKind.choices, label=_("Kind"))
     operator_country = country_filter(_("Operator's country"), method="filter_operator_country")
@@ -252,12 +313,10 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
     )
     region = region_filter(_("Region (operator or host)"), "filter_region")
     host_region = region_filter(_("Host region"), "filter_host_region")
-    search_fields = (
-        *name_lookups(),
-        *name_lookups("host_region__"),
-        *name_lookups("operator_region__"),
-        *name_lookups("operator_firm__"),
-        "head_name",
+    related_search = (
+        ("host_region", Region),
+        ("operator_region", Region),
+        ("operator_firm", Firm),
     )
 
     class Meta:
@@ -272,6 +331,7 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
             "status",
             "region",
             "host_region",
+            "source",
         ]
 
     def filter_operator_country(self, queryset, name, value: str):
@@ -293,13 +353,14 @@ class OverseasOfficeFilterSet(DirectoryFilterSet):
         ) | operated_from(queryset, name, second).filter(host_region__country=first)
 
     def filter_region(self, queryset, name, value: str):
-        return queryset.filter(within(value, "operator_region__") | within(value, "host_region__"))
+        regions = region_subtree(value)
+        return queryset.either_of([Q(operator_region__in=regions), Q(host_region__in=regions)])
 
     def filter_host_region(self, queryset, name, value: str):
-        return queryset.filter(within(value, "host_region__"))
+        return queryset.filter(host_region__in=region_subtree(value))
 
 
-class MissionFilterSet(DirectoryFilterSet):
+class MissionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (origin or destination)"), method="filter_country")
     kind = django_filters.ChoiceFilter(choices=MissionKind.choices, label=_("Kind"))
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
@@ -314,13 +375,7 @@ class MissionFilterSet(DirectoryFilterSet):
     region = region_filter(_("Region (origin or destination)"), "filter_region")
     year_from = year_filter("start__year", "gte", _("From (year)"))
     year_to = year_filter("start__year", "lte", _("Until (year)"))
-    search_fields = (
-        *name_lookups(),
-        *name_lookups("origin_regions__"),
-        *name_lookups("destination_regions__"),
-        "leader",
-        "venue",
-    )
+    related_search = (("origin_regions", Region), ("destination_regions", Region))
 
     class Meta:
         model = Mission
@@ -334,33 +389,43 @@ class MissionFilterSet(DirectoryFilterSet):
             "region",
             "year_from",
             "year_to",
+            "source",
         ]
 
-    def _with(self, queryset, condition):
-        return queryset.filter(pk__in=Mission.objects.filter(condition).values("pk"))
+    @staticmethod
+    def from_country(country: str) -> Q:
+        """Missions with an origin region in ``country``."""
+        origins = Mission.origin_regions.through.objects.filter(region__country=country)
+        return Q(pk__in=origins.values("mission_id"))
+
+    @staticmethod
+    def to_country(country: str) -> Q:
+        """Missions with a destination region in ``country``."""
+        destinations = Mission.destination_regions.through.objects.filter(region__country=country)
+        return Q(pk__in=destinations.values("mission_id"))
 
     def filter_origin_country(self, queryset, name, value: str):
-        return self._with(queryset, Q(origin_regions__country=value))
+        return queryset.filter(self.from_country(value))
 
     def filter_destination_country(self, queryset, name, value: str):
-        return self._with(queryset, Q(destination_regions__country=value))
+        return queryset.filter(self.to_country(value))
 
     def filter_country(self, queryset, name, value: str):
-        return self._with(
-            queryset, Q(origin_regions__country=value) | Q(destination_regions__country=value)
-        )
+        return queryset.either_of([self.from_country(value), self.to_country(value)])
 
     def filter_pair(self, queryset, name, value: tuple[str, str]):
         first, second = value
-        return self._with(
-            queryset,
-            Q(origin_regions__country=first, destination_regions__country=second)
-            | Q(origin_regions__country=second, destination_regions__country=first),
+        return queryset.either_of(
+            [
+                self.from_country(first) & self.to_country(second),
+                self.from_country(second) & self.to_country(first),
+            ]
         )
 
     def filter_region(self, queryset, name, value: str):
-        return self._with(
-            queryset, within(value, "origin_regions__") | within(value, "destination_regions__")
+        regions = region_subtree(value)
+        return queryset.either_of(
+            [Q(origin_regions__in=regions), Q(destination_regions__in=regions)]
         )
 
 
@@ -372,7 +437,6 @@ class SourceFilterSet(DirectoryFilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("Kind"))
     language = django_filters.ChoiceFilter(choices=SourceLanguage.choices, label=_("Language"))
-    search_fields = ("title", "title_en", "authors", "publisher", "file_name")
 
     class Meta:
         model = Source

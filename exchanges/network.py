@@ -5,6 +5,11 @@ and Reingold, 1991): ties pull their regions together and every pair of regions 
 The groups are then set side by side in rows. There is no randomness, so the same ties always
 give the same picture. Node area grows with the number of ties, so hubs
 stand out.
+
+A force layout costs the square of the regions it places, and past a hundred ties the picture
+is a tangle anyway: beyond ``NETWORK_TIES`` the network is drawn between first-level regions
+(provinces, prefectures), the ``NETWORK_NODES`` with most ties on a circle grouped by country,
+each line standing for all the ties between two of them, and the page says so.
 """
 
 import math
@@ -16,6 +21,11 @@ IDEAL_EDGE = 70  # px: the length a tie settles at
 LABEL_ROOM = 130  # px left and right of a group for region names
 NODE_ROOM = 24  # px above and below a group
 ITERATIONS = 200
+LAYOUT_WORK = 400_000  # pairs of regions pushed apart, summed over the iterations, at most
+NETWORK_TIES = 100  # drawn one by one up to this many
+NETWORK_NODES = 40  # beyond, the first-level regions with most ties
+NETWORK_EDGES = 150  # and the strongest links between them
+CIRCLE_RADIUS = 250
 HUB_DEGREE = 3  # regions with at least this many ties are drawn and labelled as hubs
 COUNTRY_COLOURS = ("JP", "KR", "CN")
 
@@ -58,9 +68,19 @@ class Node:
 
 @dataclass
 class Edge:
-    tie: object
+    tie: object  # None when the edge stands for the ties between two first-level regions
     source: Node
     target: Node
+    ties: int = 1
+    url: str = ""  # the ties list, filtered to the ties an aggregated edge stands for
+
+    @property
+    def ends(self) -> tuple:
+        return self.source.region, self.target.region
+
+    @property
+    def width(self) -> float:
+        return round(min(1 + math.sqrt(self.ties) / 2, 9), 1)
 
 
 @dataclass
@@ -69,6 +89,15 @@ class Network:
     edges: list[Edge]
     width: int = WIDTH
     height: int = 0
+    # When drawn between first-level regions: the ties, first-level regions and links the
+    # filters select, of which the picture shows the busiest.
+    aggregated_ties: int = 0
+    aggregated_regions: int = 0
+    aggregated_links: int = 0
+
+    @property
+    def aggregated(self) -> bool:
+        return bool(self.aggregated_ties)
 
     @property
     def hubs(self) -> list[Node]:
@@ -117,37 +146,48 @@ def lay_out(network: Network) -> None:
 
 
 def spring_layout(nodes: list[Node], edges: list[Edge], iterations: int = ITERATIONS) -> None:
-    """Fruchterman–Reingold from a circle (busiest region in the middle), deterministic."""
-    hub, *others = nodes
-    hub.x = hub.y = 0.0
-    for index, node in enumerate(others):
-        angle = 2 * math.pi * index / len(others)
-        node.x, node.y = IDEAL_EDGE * math.cos(angle), IDEAL_EDGE * math.sin(angle)
+    """Fruchterman–Reingold from a circle (busiest region in the middle), deterministic.
+
+    Large groups get fewer iterations, so that the work stays within LAYOUT_WORK."""
+    count = len(nodes)
+    pairs = count * (count - 1) // 2
+    iterations = min(iterations, max(30, LAYOUT_WORK // max(pairs, 1)))
+    index = {id(node): i for i, node in enumerate(nodes)}
+    links = [(index[id(edge.source)], index[id(edge.target)]) for edge in edges]
+    xs, ys = [0.0] * count, [0.0] * count
+    for i in range(1, count):
+        angle = 2 * math.pi * (i - 1) / (count - 1)
+        xs[i], ys[i] = IDEAL_EDGE * math.cos(angle), IDEAL_EDGE * math.sin(angle)
+    push = IDEAL_EDGE * IDEAL_EDGE
     temperature = IDEAL_EDGE
     for _step in range(iterations):
-        shift = {id(node): [0.0, 0.0] for node in nodes}
-        for i, first in enumerate(nodes):
-            for second in nodes[i + 1 :]:
-                dx, dy = first.x - second.x, first.y - second.y
-                distance = max(math.hypot(dx, dy), 0.01)
-                push = IDEAL_EDGE * IDEAL_EDGE / distance
-                for node, sign in ((first, 1), (second, -1)):
-                    shift[id(node)][0] += sign * dx / distance * push
-                    shift[id(node)][1] += sign * dy / distance * push
-        for edge in edges:
-            dx, dy = edge.source.x - edge.target.x, edge.source.y - edge.target.y
-            distance = max(math.hypot(dx, dy), 0.01)
-            pull = distance * distance / IDEAL_EDGE
-            for node, sign in ((edge.source, -1), (edge.target, 1)):
-                shift[id(node)][0] += sign * dx / distance * pull
-                shift[id(node)][1] += sign * dy / distance * pull
-        for node in nodes:
-            dx, dy = shift[id(node)]
-            length = max(math.hypot(dx, dy), 0.01)
+        shift_x, shift_y = [0.0] * count, [0.0] * count
+        for i in range(count):
+            xi, yi = xs[i], ys[i]
+            for j in range(i + 1, count):
+                dx, dy = xi - xs[j], yi - ys[j]
+                # The push is IDEAL_EDGE² / distance along the unit vector: dx · K² / d².
+                factor = push / max(dx * dx + dy * dy, 0.0001)
+                shift_x[i] += dx * factor
+                shift_y[i] += dy * factor
+                shift_x[j] -= dx * factor
+                shift_y[j] -= dy * factor
+        for i, j in links:
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            # The pull is distance² / IDEAL_EDGE along the unit vector: dx · d / K.
+            factor = math.hypot(dx, dy) / IDEAL_EDGE
+            shift_x[i] -= dx * factor
+            shift_y[i] -= dy * factor
+            shift_x[j] += dx * factor
+            shift_y[j] += dy * factor
+        for i in range(count):
+            length = max(math.hypot(shift_x[i], shift_y[i]), 0.01)
             step = min(length, temperature)
-            node.x += dx / length * step
-            node.y += dy / length * step
+            xs[i] += shift_x[i] / length * step
+            ys[i] += shift_y[i] / length * step
         temperature = max(temperature * 0.97, 0.5)
+    for node, x, y in zip(nodes, xs, ys, strict=True):
+        node.x, node.y = x, y
 
 
 def pack(groups: list[list[Node]]) -> int:
@@ -186,3 +226,46 @@ def label_position(node: Node, group_centre_x: float) -> str:
     if node.degree > 1:
         return "above"
     return "start" if node.x < group_centre_x - 1 else "end"
+
+
+def build_between_top_regions(pairs, tie_total: int, top_regions) -> Network:
+    """The network of many ties between first-level regions: ``pairs`` is {(region id,
+    region id): ties} over ``tie_total`` ties, ``top_regions`` those regions by id. The
+    NETWORK_NODES regions with most ties sit on a circle, grouped by country."""
+    degree: Counter = Counter()
+    for (first, second), n in pairs.items():
+        degree[first] += n
+        if second != first:
+            degree[second] += n
+    busiest = sorted(degree, key=lambda pk: (-degree[pk], top_regions[pk].name_en))
+    chosen = busiest[:NETWORK_NODES]
+    country_order = {code: i for i, code in enumerate(COUNTRY_COLOURS)}
+    chosen.sort(
+        key=lambda pk: (
+            country_order.get(str(top_regions[pk].country), len(COUNTRY_COLOURS)),
+            -degree[pk],
+            top_regions[pk].name_en,
+        )
+    )
+    nodes = {pk: Node(top_regions[pk], degree[pk]) for pk in chosen}
+    centre_x, centre_y = WIDTH / 2, CIRCLE_RADIUS + NODE_ROOM + 20
+    for i, pk in enumerate(chosen):
+        angle = 2 * math.pi * i / len(chosen) - math.pi / 2
+        node = nodes[pk]
+        node.x = round(centre_x + CIRCLE_RADIUS * math.cos(angle), 1)
+        node.y = round(centre_y + CIRCLE_RADIUS * math.sin(angle), 1)
+        node.label_position = "end" if math.cos(angle) >= 0 else "start"
+    links = [
+        (first, second, n)
+        for (first, second), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+        if first != second and first in nodes and second in nodes
+    ]
+    edges = [Edge(None, nodes[a], nodes[b], n) for a, b, n in links[:NETWORK_EDGES]]
+    return Network(
+        nodes=sorted(nodes.values(), key=lambda node: (-node.degree, node.region.name_en)),
+        edges=edges,
+        height=math.ceil(2 * centre_y),
+        aggregated_ties=tie_total,
+        aggregated_regions=len(degree),
+        aggregated_links=len(links),
+    )

@@ -6,11 +6,18 @@ the ties list, and each picture has its numbers beside it as a table.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import filters, network, stats, tie_map
+from .caching import cached
 from .exports import csv_bytes, download
 from .models import OverseasOffice, Region
 from .views import SisterTieListView, active_filters
+
+
+def filter_key(data) -> tuple:
+    """The query string as a cache key part, the same whatever the order of its parameters."""
+    return tuple(sorted((name, tuple(values)) for name, values in data.lists()))
 
 
 def show_shared_filters_only(filterset):
@@ -25,10 +32,15 @@ def statistics(request):
     filtersets = stats.filtersets(request.GET)
     ties_filterset = filtersets["ties"]
     valid = all(filterset.is_valid() for filterset in filtersets.values())
+    shared = stats.shared_filter_data(request.GET)
     context = {
         "filterset": show_shared_filters_only(ties_filterset),
         "active_filters": active_filters(ties_filterset) if valid else [],
-        "statistics": stats.compute(filtersets, request.GET) if valid else [],
+        "statistics": (
+            cached("stats", filter_key(shared), lambda: stats.compute(filtersets, request.GET))
+            if valid
+            else []
+        ),
         "filter_query": request.GET.urlencode(),
     }
     return render(request, "exchanges/stats.html", context, status=200 if valid else 400)
@@ -40,7 +52,11 @@ def statistic_csv(request, slug: str):
     filtersets = stats.filtersets(request.GET)
     if not all(filterset.is_valid() for filterset in filtersets.values()):
         return statistics(request)  # the page, with its messages naming the fields
-    (statistic,) = stats.compute(filtersets, request.GET, only=slug)
+    (statistic,) = cached(
+        f"stats-{slug}",
+        filter_key(stats.shared_filter_data(request.GET)),
+        lambda: stats.compute(filtersets, request.GET, only=slug),
+    )
     return download(csv_bytes(*statistic.csv_records()), "text/csv; charset=utf-8", f"{slug}.csv")
 
 
@@ -57,9 +73,28 @@ def network_view(request):
     context = {
         "filterset": filterset,
         "active_filters": active_filters(filterset) if valid else [],
-        "network": network.build(list(filterset.qs)) if valid else None,
+        "network": None,
     }
+    if valid:
+        graph = cached("network", filter_key(request.GET), lambda: draw_network(filterset))
+        link_list_urls([edge for edge in graph.edges if edge.tie is None], request.GET)
+        context.update(network=graph, list_query=list_query(request.GET))
     return render(request, "exchanges/network.html", context, status=200 if valid else 400)
+
+
+def draw_network(filterset) -> network.Network:
+    """Each tie when there are few, else the links between first-level regions."""
+    ties = filterset.qs
+    total = ties.count()
+    if total <= network.NETWORK_TIES:
+        return network.build(list(ties))
+    pairs = ties.between_top_regions()
+    return network.build_between_top_regions(pairs, total, regions_named_in(pairs))
+
+
+def regions_named_in(pairs, *more) -> dict:
+    ids = {pk for pair in pairs for pk in pair} | {pk for counts in more for pk in counts}
+    return Region.objects.in_bulk(ids)
 
 
 def map_view(request):
@@ -74,7 +109,58 @@ def map_view(request):
     context = {"filterset": ties_filterset, "active_filters": [], "map": None}
     if valid:
         context["active_filters"] = active_filters(ties_filterset)
-        # Unfiltered, the map shows every region it can place; filtered, only those taking part.
-        others = [] if context["active_filters"] else Region.objects.exclude(latitude=None)
-        context["map"] = tie_map.build(list(ties_filterset.qs), list(offices_filterset.qs), others)
+        the_map = cached(
+            "map",
+            filter_key(request.GET),
+            lambda: draw_map(ties_filterset, offices_filterset, bool(context["active_filters"])),
+        )
+        link_list_urls(the_map.links, request.GET)
+        context.update(
+            map=the_map,
+            list_query=list_query(request.GET),
+            office_query=stats.shared_filter_data(request.GET).urlencode(),
+        )
     return render(request, "exchanges/map.html", context, status=200 if valid else 400)
+
+
+def list_query(data, **replace) -> str:
+    """The query string of the ties list with these filters (not the page), changed by
+    ``replace``."""
+    query = data.copy()
+    for name in ("page", *replace):
+        query.pop(name, None)
+    for name, value in replace.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def link_list_urls(links, data) -> None:
+    """Each line between two first-level regions (``link.ends``) opens the list of its ties."""
+    base = reverse("exchanges:tie_list")
+    for link in links:
+        first, second = (region.slug for region in link.ends)
+        link.url = f"{base}?{list_query(data, region=first, partner=second)}"
+
+
+def draw_map(ties_filterset, offices_filterset, filtered: bool) -> tie_map.TieMap:
+    """Each tie and office when there are few, else gathered on first-level regions; with no
+    filter, the other regions the map can place as dots, while there are not too many."""
+    ties, offices = ties_filterset.qs, offices_filterset.qs
+    tie_total, office_total = ties.count(), offices.count()
+    drawing: dict = {}
+    if tie_total <= tie_map.MAP_TIES:
+        drawing["ties"] = list(ties)
+    else:
+        drawing["pairs"] = ties.between_top_regions()
+        drawing["tie_total"] = tie_total
+    if office_total <= tie_map.MAP_OFFICES:
+        drawing["offices"] = list(offices)
+    else:
+        drawing["office_counts"] = offices.by_top_host_region()
+    others = Region.objects.exclude(latitude=None)
+    if not filtered and others.count() <= tie_map.OTHER_REGIONS:
+        drawing["other_regions"] = list(others)
+    drawing["top_regions"] = regions_named_in(
+        drawing.get("pairs", {}), drawing.get("office_counts", {})
+    )
+    return tie_map.build(**drawing)

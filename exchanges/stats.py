@@ -91,13 +91,14 @@ def year_range(years) -> list[int]:
 
 
 def ties_per_year(ties, data) -> Statistic:
+    counts: Counter = Counter()
+    grouped = ties.values_list("established__year", "country_a", "country_b").annotate(
+        n=Count("pk")
+    )
+    for year, first, second, n in grouped.order_by():
+        counts[year, filters.pair_of(first, second)] += n
     rows, undated = rows_per_year(
-        (
-            (year, filters.pair_of(first, second))
-            for year, first, second in ties.values_list(
-                "established__year", "region_a__country", "region_b__country"
-            )
-        ),
+        counts,
         [key for key, _label in PAIR_SERIES],
         lambda year: list_url("tie", data, established_from=year, established_to=year),
     )
@@ -113,10 +114,9 @@ def ties_per_year(ties, data) -> Statistic:
     )
 
 
-def rows_per_year(pairs, series_keys: list[str], url) -> tuple[list[Row], int]:
-    """Rows of counts per year and series from (year, series key) pairs, every year from the
-    first to the last; and how many pairs had no year."""
-    counts: Counter = Counter(pairs)
+def rows_per_year(counts: Counter, series_keys: list[str], url) -> tuple[list[Row], int]:
+    """Rows of counts per year and series from counts by (year, series key), every year from
+    the first to the last; and how many had no year."""
     undated = sum(n for (year, _key), n in counts.items() if year is None)
     years = year_range(year for year, _key in counts)
     rows = [
@@ -161,20 +161,11 @@ def ties_by_type_and_status(ties, data) -> Statistic:
 
 
 def regions_with_most_ties(ties, data) -> Statistic:
-    degree: Counter = Counter()
-    for region_a, region_b in ties.values_list("region_a_id", "region_b_id"):
-        degree[region_a] += 1
-        degree[region_b] += 1
+    degree = dict(ties.most_tied_regions(TOP_REGIONS))
     regions = Region.objects.in_bulk(list(degree))
-    ranked = sorted(degree, key=lambda pk: (-degree[pk], regions[pk].name_en))[:TOP_REGIONS]
     rows = [
-        Row(
-            regions[pk].slug,
-            regions[pk].name,
-            [degree[pk]],
-            regions[pk].get_absolute_url(),
-        )
-        for pk in ranked
+        Row(regions[pk].slug, regions[pk].name, [n], regions[pk].get_absolute_url())
+        for pk, n in degree.items()
     ]
     return Statistic(
         slug="regions-with-most-ties",
@@ -214,8 +205,16 @@ def offices_by_host_country(offices, data) -> Statistic:
 
 
 def missions_per_year(missions, data) -> Statistic:
+    counts = Counter(
+        {
+            (year, kind): n
+            for year, kind, n in missions.values_list("start__year", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
     rows, undated = rows_per_year(
-        missions.values_list("start__year", "kind"),
+        counts,
         MissionKind.values,
         lambda year: list_url("mission", data, year_from=year, year_to=year),
     )

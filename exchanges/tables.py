@@ -8,6 +8,7 @@ values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import OrderByTuple
 
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.base import DatePrecision, MultilingualNames, format_partial_date
@@ -111,7 +112,11 @@ class ChoiceColumn(tables.Column):
 
 
 class DirectoryTable(tables.Table):
-    """Model fields listed in ``Meta.fields`` are exported but not shown on the page."""
+    """Model fields listed in ``Meta.fields`` are exported but not shown on the page.
+
+    Every sort ends with the primary key, so that rows with equal values keep one order and
+    each row appears on exactly one page.
+    """
 
     class Meta:
         attrs = {"class": "records"}
@@ -121,6 +126,10 @@ class DirectoryTable(tables.Table):
         super().__init__(*args, **kwargs)
         for name in self._meta.fields or ():
             self.columns.hide(name)
+        for bound_column in self.columns.iterall():
+            keys = bound_column.column.order_by or (bound_column.accessor,)
+            if not {"pk", "id"} & {key.lstrip("-") for key in keys}:
+                bound_column.column.order_by = OrderByTuple((*keys, "pk"))
 
 
 class RegionTable(DirectoryTable):

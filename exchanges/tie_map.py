@@ -3,12 +3,19 @@
 Positions come from the regions' coordinates (seats of government, recorded as context) and are
 projected onto the vendored Natural Earth base map of ``basemap.py``. What cannot be placed,
 a region without coordinates or outside north-east Asia, is listed beside the map instead.
+
+Up to ``MAP_TIES`` ties are drawn one by one. Beyond that a line per tie would be unreadable and
+the page would grow with the directory, so ties are drawn between the first-level regions
+(provinces, prefectures) they lie in, one line per pair with its number of ties, the strongest
+``MAP_LINKS`` of them; offices likewise gather on their host's first-level region. The page says
+so, and every line opens the list of its ties.
 """
 
 import math
 from dataclasses import dataclass, field
 
 from . import basemap
+from .charts import text_width
 
 # Ties between close regions (Nagasaki and the districts of Busan) would overlap as straight
 # lines; a gentle curve, bent by this share of its length, keeps them apart.
@@ -18,6 +25,13 @@ CURVE_BEND = 0.18
 MAP_BOUNDS = (112.0, 21.0, 147.0, 47.0)
 PADDING_DEGREES = 3.0
 
+MAP_TIES = 300  # drawn one by one up to this many
+MAP_OFFICES = 300  # offices in separate markers up to this many
+MAP_LINKS = 150  # beyond, the strongest links between first-level regions
+OTHER_REGIONS = 500  # regions without ties dotted in, unfiltered, when no more than this
+LABELS = 40  # names written on the map at most, the busiest first, where they fit
+LABEL_SIZE = 11  # px
+
 
 @dataclass
 class PlacedRegion:
@@ -25,11 +39,16 @@ class PlacedRegion:
     x: float
     y: float
     ties: int = 0
-    labelled: bool = False
+    labelled: bool = False  # takes part in what the map shows
+    label: str = ""  # "end" or "start" of the dot when its name fits there, else ""
 
     @property
     def radius(self) -> float:
         return round(3 + 2 * math.sqrt(self.ties), 1) if self.ties else 2.5
+
+    @property
+    def label_dx(self) -> float:
+        return self.radius + 3 if self.label == "end" else -(self.radius + 3)
 
 
 @dataclass
@@ -39,9 +58,33 @@ class TieLine:
 
 
 @dataclass
+class Link:
+    """The ties between two first-level regions, drawn as one line."""
+
+    first: PlacedRegion
+    second: PlacedRegion
+    ties: int
+    d: str
+    url: str = ""  # the ties list, filtered to these ties
+
+    @property
+    def ends(self) -> tuple:
+        return self.first.region, self.second.region
+
+    @property
+    def width(self) -> float:
+        return round(min(1 + math.sqrt(self.ties) / 2, 9), 1)
+
+
+@dataclass
 class OfficeMarker:
     host: PlacedRegion
     offices: list = field(default_factory=list)
+    count: int = 0  # when offices are gathered, how many the marker stands for
+
+    @property
+    def total(self) -> int:
+        return self.count or len(self.offices)
 
     @property
     def points(self) -> str:
@@ -59,6 +102,11 @@ class TieMap:
     ties: list[TieLine]
     offices: list[OfficeMarker]
     unplaced: list  # regions taking part that the map cannot show
+    links: list[Link] = field(default_factory=list)
+    # When drawn between first-level regions: how many ties and links the filters select.
+    aggregated_ties: int = 0
+    aggregated_links: int = 0
+    offices_gathered: bool = False
 
     @property
     def width(self) -> float:
@@ -67,6 +115,14 @@ class TieMap:
     @property
     def height(self) -> float:
         return round(self.frame.height, 1)
+
+    @property
+    def aggregated(self) -> bool:
+        return bool(self.aggregated_ties)
+
+    @property
+    def links_left_out(self) -> int:
+        return self.aggregated_links - len(self.links)
 
 
 def coordinates(region) -> tuple[float, float] | None:
@@ -83,24 +139,12 @@ def curve(start: PlacedRegion, end: PlacedRegion) -> str:
     return f"M{start.x},{start.y}Q{control_x:.1f},{control_y:.1f} {end.x},{end.y}"
 
 
-def build(ties, offices, other_regions=()) -> TieMap:
-    """The map of ``ties`` and ``offices`` (regions selected), plus ``other_regions`` as dots."""
-    taking_part: dict[int, object] = {}
-    tie_count: dict[int, int] = {}
-    for tie in ties:
-        for region in (tie.region_a, tie.region_b):
-            taking_part[region.pk] = region
-            tie_count[region.pk] = tie_count.get(region.pk, 0) + 1
-    for office in offices:
-        for region in (office.host_region, office.operator_region):
-            if region is not None:
-                taking_part[region.pk] = region
-    shown = {**{region.pk: region for region in other_regions}, **taking_part}
-
+def place(regions: dict, tie_count: dict, taking_part: set) -> tuple[basemap.MapFrame, dict]:
+    """The frame around the regions that lie in the map's area, and their dots in it."""
     west, south, east, north = MAP_BOUNDS
     in_bounds = {
         pk: (lon, lat)
-        for pk, region in shown.items()
+        for pk, region in regions.items()
         if (point := coordinates(region))
         for lon, lat in [point]
         if west <= lon <= east and south <= lat <= north
@@ -111,18 +155,102 @@ def build(ties, offices, other_regions=()) -> TieMap:
     placed = {}
     for pk, (lon, lat) in in_bounds.items():
         x, y = frame.project(lon, lat)
-        placed[pk] = PlacedRegion(shown[pk], x, y, tie_count.get(pk, 0), labelled=pk in taking_part)
+        placed[pk] = PlacedRegion(
+            regions[pk], x, y, tie_count.get(pk, 0), labelled=pk in taking_part
+        )
+    return frame, placed
+
+
+def label(places: list[PlacedRegion]) -> None:
+    """Name the busiest regions where the name fits beside its dot without covering another
+    name or dot; the rest keep their name in the dot's tooltip and in the lists below."""
+    taken: list[tuple[float, float, float, float]] = [
+        (p.x - p.radius, p.y - p.radius, p.x + p.radius, p.y + p.radius) for p in places
+    ]
+    named = 0
+    for spot in sorted(places, key=lambda p: (-p.ties, p.region.name_en)):
+        own = (spot.x - spot.radius, spot.y - spot.radius, spot.x + spot.radius, spot.y + spot.radius)
+        if named == LABELS:
+            break
+        if not spot.labelled:
+            continue
+        width = text_width(spot.region.name, LABEL_SIZE)
+        top, bottom = spot.y - LABEL_SIZE / 2, spot.y + LABEL_SIZE / 2
+        for side in ("end", "start"):
+            spot.label = side
+            left = spot.x + spot.label_dx - (width if side == "start" else 0)
+            box = (left, top, left + width, bottom)
+            if not any(overlaps(box, other) for other in taken if other != own):
+                taken.append(box)
+                named += 1
+                break
+        else:
+            spot.label = ""
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def build(
+    ties=(),
+    offices=(),
+    other_regions=(),
+    *,
+    pairs=None,
+    tie_total: int = 0,
+    office_counts=None,
+    top_regions=None,
+) -> TieMap:
+    """The map of ``ties`` and ``offices`` (their regions selected), with ``other_regions`` as
+    dots.
+
+    For many ties, ``pairs`` replaces ``ties``: {(region id, region id): ties} between
+    first-level regions, ``tie_total`` ties in all; for many offices, ``office_counts``
+    replaces ``offices``: {first-level host region id: offices}. ``top_regions`` holds the
+    first-level regions these name, by id.
+    """
+    taking_part: dict[int, object] = {}
+    tie_count: dict[int, int] = {}
+    for tie in ties:
+        for region in (tie.region_a, tie.region_b):
+            taking_part[region.pk] = region
+            tie_count[region.pk] = tie_count.get(region.pk, 0) + 1
+    for (first, second), n in (pairs or {}).items():
+        for pk in {first, second}:
+            taking_part[pk] = top_regions[pk]
+            tie_count[pk] = tie_count.get(pk, 0) + n
+    for office in offices:
+        for region in (office.host_region, office.operator_region):
+            if region is not None:
+                taking_part[region.pk] = region
+    for pk in office_counts or {}:
+        taking_part[pk] = top_regions[pk]
+    shown = {**{region.pk: region for region in other_regions}, **taking_part}
+    frame, placed = place(shown, tie_count, set(taking_part))
 
     lines = [
         TieLine(tie, curve(placed[tie.region_a_id], placed[tie.region_b_id]))
         for tie in ties
         if tie.region_a_id in placed and tie.region_b_id in placed
     ]
+    drawable = [
+        (first, second, n)
+        for (first, second), n in sorted((pairs or {}).items(), key=lambda i: (-i[1], i[0]))
+        if first != second and first in placed and second in placed
+    ]
+    links = [
+        Link(placed[a], placed[b], n, curve(placed[a], placed[b]))
+        for a, b, n in drawable[:MAP_LINKS]
+    ]
     markers: dict[int, OfficeMarker] = {}
     for office in offices:
         if office.host_region_id in placed:
             host = placed[office.host_region_id]
             markers.setdefault(office.host_region_id, OfficeMarker(host)).offices.append(office)
+    for pk, n in (office_counts or {}).items():
+        if pk in placed:
+            markers[pk] = OfficeMarker(placed[pk], count=n)
 
     unplaced = sorted(
         (region for pk, region in taking_part.items() if pk not in placed),
@@ -130,6 +258,7 @@ def build(ties, offices, other_regions=()) -> TieMap:
     )
     # Small dots first, so that the regions with ties are drawn on top of them.
     regions = sorted(placed.values(), key=lambda p: (p.labelled, p.ties, p.region.name_en))
+    label(regions)
     return TieMap(
         frame=frame,
         land=basemap.land_paths(frame),
@@ -138,4 +267,8 @@ def build(ties, offices, other_regions=()) -> TieMap:
         ties=lines,
         offices=list(markers.values()),
         unplaced=unplaced,
+        links=links,
+        aggregated_ties=tie_total if pairs is not None else 0,
+        aggregated_links=len(drawable),
+        offices_gathered=office_counts is not None,
     )

@@ -4,20 +4,27 @@ A list view is a declaration (queryset, filterset, table); ``ObjectListView`` do
 with one template for every model. Every page works without JavaScript.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
 
 from . import filters, tables
+from .caching import cached
 from .exports import EXPORT_FORMATS, export_response
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 
 PER_PAGE = 50
+MAX_PER_PAGE = 500
+# A detail page lists this many of each kind of linked record, then links to the full list.
+SECTION_ROWS = 20
 
 
 def region_list_prefetches():
@@ -28,21 +35,69 @@ def region_list_prefetches():
     )
 
 
+@dataclass
+class Section:
+    """The first SECTION_ROWS of a detail page's linked records, how many there are in all, and
+    the list page that shows them all (with the regions within, where the list counts those)."""
+
+    records: list
+    count: int
+    url: str = ""
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.records)
+
+
+def section(queryset, list_name: str = "", **query) -> Section:
+    url = reverse(f"exchanges:{list_name}_list") + "?" + urlencode(query) if list_name else ""
+    return Section(list(queryset[:SECTION_ROWS]), queryset.count(), url)
+
+
 def region_links(region) -> dict:
-    """Everything linked to a region, each a queryset of constant cost (page and admin)."""
+    """Everything linked to a region, a section each, of constant cost (page and admin)."""
+    slug = region.slug
     return {
-        "children": region.children.order_by("name_en"),
-        "ties": SisterTie.objects.involving(region)
-        .select_related("region_a", "region_b")
-        .order_by(F("established").asc(nulls_last=True), "pk"),
-        "offices_run": region.offices_run.select_related("host_region"),
-        "offices_hosted": region.offices_hosted.select_related("operator_region", "operator_firm"),
-        "firms": region.firms.order_by("name_en"),
-        "sales_routes": region.sales_routes.select_related("firm").order_by(
-            F("amount").desc(nulls_last=True)
+        "children": section(region.children.order_by("name_en", "pk"), "region", parent=slug),
+        "ties": section(
+            SisterTie.objects.involving(region)
+            .select_related("region_a", "region_b")
+            .order_by(F("established").asc(nulls_last=True), "pk"),
+            "tie",
+            region=slug,
         ),
-        "missions_from": region.missions_from.prefetch_related(*region_list_prefetches()),
-        "missions_to": region.missions_to.prefetch_related(*region_list_prefetches()),
+        "offices_run": section(
+            region.offices_run.select_related("host_region").order_by("name_en", "pk"),
+            "office",
+            region=slug,
+        ),
+        "offices_hosted": section(
+            region.offices_hosted.select_related("operator_region", "operator_firm").order_by(
+                "name_en", "pk"
+            ),
+            "office",
+            host_region=slug,
+        ),
+        "firms": section(region.firms.order_by("name_en", "pk"), "firm", region=slug),
+        "sales_routes": section(
+            region.sales_routes.select_related("firm").order_by(
+                F("amount").desc(nulls_last=True), "pk"
+            )
+        ),
+        "missions_from": section(
+            region.missions_from.prefetch_related(*region_list_prefetches()).order_by(
+                F("start").desc(nulls_last=True), "pk"
+            ),
+            "mission",
+            region=slug,
+        ),
+        "missions_to": section(
+            region.missions_to.prefetch_related(*region_list_prefetches()).order_by(
+                F("start").desc(nulls_last=True), "pk"
+            ),
+            "mission",
+            region=slug,
+        ),
     }
 
 
@@ -72,6 +127,14 @@ def active_filters(filterset) -> list[dict]:
     return active
 
 
+class PagingForm(forms.Form):
+    """How many rows a page shows: 50 unless asked, never more than MAX_PER_PAGE."""
+
+    per_page = forms.IntegerField(
+        label=_("Rows per page"), min_value=1, max_value=MAX_PER_PAGE, required=False
+    )
+
+
 class ObjectListView(View):
     """Filter with the model's FilterSet, show its table 50 rows a page, or export every row."""
 
@@ -89,25 +152,28 @@ class ObjectListView(View):
 
     def get(self, request):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        paging = PagingForm(request.GET)
         export_format = request.GET.get("export")
         bad_export = export_format is not None and export_format not in EXPORT_FORMATS
-        if not filterset.is_valid() or bad_export:
+        if not (filterset.is_valid() and paging.is_valid()) or bad_export:
             table = self.table_class(self.queryset.none(), request=request)
-            return self.render(request, filterset, table, status=400, bad_export=bad_export)
+            return self.render(request, filterset, table, paging, status=400, bad_export=bad_export)
 
         table = self.table_class(filterset.qs, request=request)
         if export_format:
             RequestConfig(request, paginate=False).configure(table)
             return export_response(table, export_format, str(self.model._meta.verbose_name_plural))
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-        return self.render(request, filterset, table)
+        per_page = paging.cleaned_data["per_page"] or PER_PAGE
+        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        return self.render(request, filterset, table, paging)
 
-    def render(self, request, filterset, table, status=200, bad_export=False):
+    def render(self, request, filterset, table, paging, status=200, bad_export=False):
         opts = self.model._meta
         context = {
             "title": opts.verbose_name_plural,
             "model_name": opts.model_name,
             "filterset": filterset,
+            "paging_form": paging,
             "table": table,
             "active_filters": active_filters(filterset),
             "bad_export": bad_export,
@@ -243,28 +309,62 @@ class SourceDetailView(ObjectDetailView):
     queryset = Source.objects.all()
     template_name = "exchanges/source_detail.html"
 
+    # The kinds of record a source can be cited by, with the list page of each.
+    CITED = [
+        (Region, "region", Region.objects.all()),
+        (SisterTie, "tie", SisterTie.objects.select_related("region_a", "region_b")),
+        (Firm, "firm", Firm.objects.all()),
+        (OverseasOffice, "office", OverseasOffice.objects.all()),
+        (Mission, "mission", Mission.objects.all()),
+    ]
+
     def get_citations(self, source):
-        """The citations of other records to this source, each with its record: one query
-        per record type, whatever the number of citations."""
-        return (
-            source.citations.select_related("content_type")
-            .prefetch_related(
-                GenericPrefetch(
-                    "record",
-                    [
-                        Region.objects.all(),
-                        SisterTie.objects.select_related("region_a", "region_b"),
-                        Firm.objects.all(),
-                        OverseasOffice.objects.all(),
-                        Mission.objects.all(),
-                    ],
-                )
-            )
-            .order_by("content_type__model", "object_id", "locator")
+        return []  # a source is what others cite: see related()
+
+    def related(self, source):
+        """For each kind of record citing the source: how many, the first citations with their
+        records, and the list of them all. A few queries per kind, whatever the numbers."""
+        counts = dict(
+            source.citations.values_list("content_type__model")
+            .annotate(records=Count("object_id", distinct=True))
+            .order_by()
         )
+        cited_by = []
+        for model, name, records in self.CITED:
+            if not counts.get(model._meta.model_name):
+                continue
+            citations = (
+                source.citations.filter(content_type__model=model._meta.model_name)
+                .select_related("content_type")
+                .prefetch_related(GenericPrefetch("record", [records]))
+                .order_by("object_id", "locator", "pk")[:SECTION_ROWS]
+            )
+            cited_by.append(
+                {
+                    "title": model._meta.verbose_name_plural,
+                    "citations": Section(
+                        list(citations),
+                        counts[model._meta.model_name],
+                        reverse(f"exchanges:{name}_list") + f"?source={source.pk}",
+                    ),
+                }
+            )
+        return {"cited_by": cited_by, "record_count": sum(counts.values())}
 
 
 def home(request):
+    context = cached("home", (), home_counts)
+    context["latest_ties"] = SisterTie.objects.select_related("region_a", "region_b").order_by(
+        F("established").desc(nulls_last=True), "-pk"
+    )[:5]
+    context["latest_missions"] = Mission.objects.prefetch_related(
+        *region_list_prefetches()
+    ).order_by(F("start").desc(nulls_last=True), "-pk")[:5]
+    return render(request, "exchanges/home.html", context)
+
+
+def home_counts() -> dict:
+    """The directory's size and its ties by country pair, counted over every record."""
     tie_filters = filters.SisterTieFilterSet
     pairs = [
         {
@@ -279,17 +379,7 @@ def home(request):
         (model._meta.verbose_name_plural, model.objects.count(), reverse(f"exchanges:{name}_list"))
         for model, name in LIST_PAGES
     ]
-    context = {
-        "counts": counts,
-        "pairs": pairs,
-        "latest_ties": SisterTie.objects.select_related("region_a", "region_b").order_by(
-            F("established").desc(nulls_last=True), "-pk"
-        )[:5],
-        "latest_missions": Mission.objects.prefetch_related(*region_list_prefetches()).order_by(
-            F("start").desc(nulls_last=True), "-pk"
-        )[:5],
-    }
-    return render(request, "exchanges/home.html", context)
+    return {"counts": counts, "pairs": pairs}
 
 
 LIST_PAGES = [
@@ -313,7 +403,12 @@ SEARCH_PREVIEW = 10
 
 def search(request):
     """Everything whose names match ``q``, a few of each type, linking to the full lists."""
-    query = request.GET.get("q", "").strip()
+    form = filters.RegionFilterSet(request.GET).form
+    form.fields = {"q": form.fields["q"]}
+    if not form.is_valid():
+        context = {"query": request.GET.get("q", ""), "groups": [], "form": form}
+        return render(request, "exchanges/search.html", context, status=400)
+    query = (form.cleaned_data["q"] or "").strip()
     groups = []
     if query:
         for filterset_class, queryset, name in SEARCHED:
@@ -326,4 +421,6 @@ def search(request):
                     "url": reverse(f"exchanges:{name}_list") + "?" + urlencode({"q": query}),
                 }
             )
-    return render(request, "exchanges/search.html", {"query": query, "groups": groups})
+    return render(
+        request, "exchanges/search.html", {"query": query, "groups": groups, "form": form}
+    )

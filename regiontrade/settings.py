@@ -8,6 +8,10 @@ same module serves a laptop, CI and production:
 - ``SECRET_KEY``: required when ``DEBUG`` is off.
 - ``DEBUG``: ``1``/``true``/``yes`` turns on Django's debug pages (default: on, for local use).
 - ``ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+- ``REDIS_URL``: a Redis server for the cache that every worker shares (default: each
+  process keeps its own cache in memory); ``CACHE_KEY_PREFIX`` keeps apart sites sharing one.
+- ``DATABASE_STATEMENT_TIMEOUT``: on PostgreSQL, the longest a single SQL statement may run,
+  e.g. ``5s``; ``regiontrade/wsgi.py`` sets it for web requests, management commands have none.
 """
 
 import os
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user as the author of every historical record.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A statement stopped by DATABASE_STATEMENT_TIMEOUT answers 503 with a reason, not 500.
+    "exchanges.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "regiontrade.urls"
@@ -108,7 +114,26 @@ DATABASES = {
     )
 }
 
+# Bounded work: no statement of a web request holds the database longer than this (PostgreSQL).
+STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "")
+if STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT}"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Statistics, the map and the network are cached until a record changes (exchanges/caching.py).
+# With several workers the cache must be shared, or a worker may answer from before a change.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "regiontrade")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -15,6 +16,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the directory as `make run` serves it: all fixtures loaded."""
     with django_db_blocker.unblock():
         call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: a test's own records are rolled back without the
+    commit that would move the cache on to a new data version."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -100,9 +100,9 @@ def test_csv_gives_the_same_rows_as_the_pages_export(client, api, spec):
     response = api.get(f"{ENDPOINTS[spec.name]}?{query}&format=csv", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    api_rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    api_rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     page = client.get(f"{spec.list_url()}?{query}&export=csv")
-    page_rows = list(csv.DictReader(io.StringIO(page.content.decode("utf-8-sig"))))
+    page_rows = list(csv.DictReader(io.StringIO(page.getvalue().decode("utf-8-sig"))))
     assert sorted(api_rows, key=lambda row: row["id"]) == sorted(page_rows, key=lambda r: r["id"])
 
 

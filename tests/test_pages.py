@@ -179,7 +179,7 @@ def export_ids(client, url, query=""):
     response = client.get(f"{url}?{query}&export=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     return {int(row["id"]) for row in rows}
@@ -223,7 +223,7 @@ def test_sorting_reverses_with_a_minus(client, spec):
 def test_export_holds_every_filtered_row_not_only_the_page(client, spec):
     assert export_ids(client, spec.list_url()) == ids(spec.model.objects.all())
     response = client.get(spec.list_url(), {"export": "json"})
-    records = json.loads(response.content.decode("utf-8"))
+    records = json.loads(response.getvalue().decode("utf-8"))
     assert {record["id"] for record in records} == ids(spec.model.objects.all())
 
 
@@ -252,7 +252,7 @@ def test_the_list_pages_fifty_rows_and_says_which(client):
 
 def test_export_keeps_cjk_names_and_uses_stable_codes(client):
     response = client.get(reverse("exchanges:region_list"), {"country": "KR", "export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     seoul = next(row for row in rows if row["slug"] == "seoul")
     assert (seoul["name_ko"], seoul["country"], seoul["level"]) == (
         "서울특별시",
@@ -260,7 +260,7 @@ def test_export_keeps_cjk_names_and_uses_stable_codes(client):
         "metropolitan_city",
     )
     ties = client.get(reverse("exchanges:tie_list"), {"export": "csv", "kind": "sister"})
-    tie = next(csv.DictReader(io.StringIO(ties.content.decode("utf-8-sig"))))
+    tie = next(csv.DictReader(io.StringIO(ties.getvalue().decode("utf-8-sig"))))
     assert (tie["region_a"], tie["region_b"], tie["established"]) == (
         "gyeongsangnam-do",
         "yamaguchi",
@@ -338,7 +338,7 @@ def test_no_query_string_produces_a_server_error(client, query):
     for name in ["region", "tie", "firm", "office", "mission", "source"]:
         response = client.get(f"{reverse(f'exchanges:{name}_list')}?{query}")
         assert response.status_code < 500, (name, query)
-    assert client.get(f"/search/?{query}").status_code == 200
+    assert client.get(f"/search/?{query}").status_code < 500
 
 
 def test_names_containing_markup_are_shown_as_text(client):

@@ -2,6 +2,8 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -15,7 +17,10 @@ from .base import (
     clean_amount,
     raise_if_errors,
 )
+from .indexes import TrigramIndex
+from .querysets import DirectoryQuerySet
 from .regions import Region
+from .search import SearchTextField
 
 YEAR_VALIDATORS = [MinValueValidator(1000), MaxValueValidator(2100)]
 
@@ -42,7 +47,7 @@ class Firm(MultilingualNames, DirectoryRecord):
         verbose_name=_("home region"),
     )
     founded_year = models.PositiveSmallIntegerField(
-        _("founded"), null=True, blank=True, validators=YEAR_VALIDATORS, db_index=True
+        _("founded"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     sector = models.CharField(_("sector"), max_length=200, blank=True)
     goods = models.TextField(_("goods and services"), blank=True)
@@ -64,13 +69,22 @@ class Firm(MultilingualNames, DirectoryRecord):
         "self", blank=True, symmetrical=True, verbose_name=_("partner firms")
     )
     description = models.TextField(_("description"), blank=True)
+    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "sector", "goods", "key_people")
 
-    history = HistoricalRecords(m2m_fields=[partners])
+    history = HistoricalRecords(m2m_fields=[partners], excluded_fields=["search_text"])
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("firm")
         verbose_name_plural = _("firms")
-        ordering = ["name_en"]
+        ordering = ["name_en", "pk"]
+        indexes = [
+            models.Index(fields=["employees", "id"], name="firm_employees_order"),
+            models.Index(fields=["founded_year", "id"], name="firm_founded_order"),
+            TrigramIndex(fields=["search_text"], name="firm_search_trigram"),
+            # The sector filter's icontains compares UPPER(sector::text).
+            TrigramIndex(Upper(Cast("sector", TextField())), name="firm_sector_trigram"),
+        ]
         constraints = [
             *amount_constraints("firm", "registered_capital", "capital_currency"),
             *amount_constraints("firm", "annual_sales", "sales_currency"),

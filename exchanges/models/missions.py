@@ -1,6 +1,7 @@
 """Missions, trade-fair presences and forums that carry the business between regions."""
 
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,8 +22,11 @@ from .base import (
     raise_if_errors,
 )
 from .firms import Firm
+from .indexes import LatestFirstIndex, TrigramIndex
 from .offices import OverseasOffice
+from .querysets import DirectoryQuerySet
 from .regions import Region
+from .search import SearchTextField
 from .ties import SisterTie
 
 
@@ -101,15 +105,24 @@ class Mission(MultilingualNames, DirectoryRecord):
         verbose_name=_("related office"),
     )
 
+    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "leader", "venue")
+
     history = HistoricalRecords(
-        m2m_fields=[organisers, origin_regions, destination_regions, participating_firms]
+        m2m_fields=[organisers, origin_regions, destination_regions, participating_firms],
+        excluded_fields=["search_text"],
     )
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
-        ordering = ["-start", "pk"]
-        indexes = [models.Index(fields=["start"])]
+        # Undated missions last on every database, as for ties.
+        ordering = [F("start").desc(nulls_last=True), "pk"]
+        indexes = [
+            LatestFirstIndex("start", name="mission_start_order"),
+            models.Index(fields=["delegation_size", "id"], name="mission_delegation_order"),
+            TrigramIndex(fields=["search_text"], name="mission_search_trigram"),
+        ]
         constraints = [
             date_order_constraint("mission", "start", "end", END_BEFORE_START_MESSAGE),
             *partial_date_constraints("mission", "start"),

@@ -19,7 +19,10 @@ from .base import (
     raise_if_errors,
 )
 from .firms import Firm
-from .regions import Region
+from .indexes import TrigramIndex
+from .querysets import DirectoryQuerySet
+from .regions import Region, top_region_of
+from .search import SearchTextField
 
 
 class OfficeKind(models.TextChoices):
@@ -37,6 +40,14 @@ class OfficeStatus(models.TextChoices):
 
 CLOSED_BEFORE_OPENED_MESSAGE = _("An office cannot close before it opened.")
 OPERATOR_REQUIRED_MESSAGE = _("Name the region or the firm that runs the office.")
+
+
+class OverseasOfficeQuerySet(DirectoryQuerySet):
+    def by_top_host_region(self) -> dict[int, int]:
+        """How many of these offices stand in each first-level region (the regions below
+        it counted with it): {region id: offices}, counted in the database."""
+        hosts = self.annotate(top=top_region_of("host_region")).values_list("top")
+        return dict(hosts.annotate(n=models.Count("pk")).order_by())
 
 
 class OverseasOffice(MultilingualNames, DirectoryRecord):
@@ -82,13 +93,19 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
     )
     head_title = models.CharField(_("head's title"), max_length=200, blank=True)
     functions = models.TextField(_("functions"), blank=True)
+    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "head_name")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = OverseasOfficeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("overseas office")
         verbose_name_plural = _("overseas offices")
-        ordering = ["name_en"]
+        ordering = ["name_en", "pk"]
+        indexes = [
+            models.Index(fields=["opened", "id"], name="overseasoffice_opened_order"),
+            TrigramIndex(fields=["search_text"], name="overseasoffice_search_trigram"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(operator_region__isnull=False) | Q(operator_firm__isnull=False),

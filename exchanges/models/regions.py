@@ -3,12 +3,19 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .base import DirectoryRecord, MultilingualNames, raise_if_errors
+from .indexes import TrigramIndex
+from .querysets import DirectoryQuerySet
+from .search import SearchTextField, normalise, search_condition_value
+
+# How far below a region the ``region`` filters reach: Jilin → Yanbian → Yanji → its districts.
+SUBTREE_DEPTH = 3
 
 
 class RegionLevel(models.TextChoices):
@@ -30,6 +37,30 @@ class RegionLevel(models.TextChoices):
 class CoordinatesBasis(models.TextChoices):
     SOURCE = "source", _("stated in a cited source")
     CONTEXT = "context", _("general reference, added as context (not from the sources)")
+
+
+def top_region_of(path: str) -> Coalesce:
+    """The first-level region (a province, a prefecture) that the region at ``path`` lies in,
+    or the region itself when it has no parent: its topmost ancestor within SUBTREE_DEPTH."""
+    ancestors = [f"{path}{'__parent' * depth}" for depth in range(SUBTREE_DEPTH, 0, -1)]
+    return Coalesce(*ancestors, path)
+
+
+class RegionQuerySet(DirectoryQuerySet):
+    def matching(self, word: str) -> "RegionQuerySet":
+        """Regions whose names or slug contain the search word, in any script."""
+        return self.filter(search_text__contains=search_condition_value(normalise(word)))
+
+    def subtree(self, **lookup) -> models.QuerySet:
+        """Ids of the regions matching ``lookup`` and of those up to SUBTREE_DEPTH levels below
+        them: one subquery per level, each served by the index on ``parent``."""
+        level = Region.objects.filter(**lookup).order_by().values("pk")
+        levels = [level]
+        for _depth in range(SUBTREE_DEPTH):
+            level = Region.objects.filter(parent__in=level).order_by().values("pk")
+            levels.append(level)
+        first, *below = levels
+        return first.union(*below, all=True)
 
 
 class Region(MultilingualNames, DirectoryRecord):
@@ -102,13 +133,20 @@ class Region(MultilingualNames, DirectoryRecord):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 
-    history = HistoricalRecords()
+    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "slug")
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        ordering = ["name_en"]
-        indexes = [models.Index(fields=["country", "level"])]
+        ordering = ["name_en", "pk"]
+        indexes = [
+            models.Index(fields=["country", "level"]),
+            models.Index(fields=["population", "id"], name="region_population_order"),
+            TrigramIndex(fields=["search_text"], name="region_search_trigram"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),

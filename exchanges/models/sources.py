@@ -14,6 +14,8 @@ from .base import (
     partial_date_fields,
     raise_if_errors,
 )
+from .querysets import DirectoryQuerySet
+from .search import SearchTextField
 
 
 class SourceLanguage(models.TextChoices):
@@ -67,8 +69,10 @@ class Source(models.Model):
     )
     url = models.URLField(_("web address"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    search_text = SearchTextField("title", "title_en", "authors", "publisher", "file_name")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")

@@ -1,8 +1,12 @@
 """Sister, friendship and partnership ties between two regions."""
 
-from django.db import models
+from django.db import connections, models
+from collections import Counter
+
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,7 +23,11 @@ from .base import (
     partial_date_fields,
     raise_if_errors,
 )
-from .regions import Region
+from .derived import DerivedCharField
+from .indexes import LatestFirstIndex, TrigramIndex
+from .querysets import DirectoryQuerySet
+from .regions import Region, top_region_of
+from .search import SearchTextField
 
 
 class ExchangeArea(MultilingualNames):
@@ -58,10 +66,76 @@ DUPLICATE_TIE_MESSAGE = _("These two regions already have a tie of this type.")
 END_BEFORE_START_MESSAGE = _("The tie cannot end before it was established.")
 
 
-class SisterTieQuerySet(models.QuerySet):
+class SisterTieQuerySet(DirectoryQuerySet):
     def involving(self, region):
         """Ties on either side of ``region``."""
         return self.filter(Q(region_a=region) | Q(region_b=region))
+
+    def involving_any(self, regions):
+        """Ties with either side among ``regions`` (a queryset of region ids)."""
+        return self.either_of([Q(region_a__in=regions), Q(region_b__in=regions)])
+
+    def between_regions(self, first, second):
+        """Ties with one side among ``first`` and the other among ``second`` (region ids)."""
+        return self.either_of(
+            [
+                Q(region_a__in=first, region_b__in=second),
+                Q(region_a__in=second, region_b__in=first),
+            ]
+        )
+
+    def between_countries(self, first: str, second: str):
+        """Ties between a region of one country and a region of the other, in either order."""
+        return self.filter(
+            Q(country_a=first, country_b=second) | Q(country_a=second, country_b=first)
+        )
+
+    def in_country(self, country: str):
+        """Ties with a region of ``country`` on either side."""
+        return self.filter(Q(country_a=country) | Q(country_b=country))
+
+    def between_top_regions(self) -> Counter:
+        """How many of these ties join each pair of first-level regions (provinces,
+        prefectures), the regions below them counted with them: {(id, id): ties}, each pair
+        once with the smaller id first. Counted in the database."""
+        pairs: Counter = Counter()
+        grouped = self.annotate(
+            top_a=top_region_of("region_a"), top_b=top_region_of("region_b")
+        ).values_list("top_a", "top_b")
+        for first, second, n in grouped.annotate(n=models.Count("pk")).order_by():
+            pairs[min(first, second), max(first, second)] += n
+        return pairs
+
+    def most_tied_regions(self, limit: int) -> list[tuple[int, int]]:
+        """(region id, number of these ties it takes part in), most first, then by name: one
+        GROUP BY over both ends of the ties, in the database."""
+        ends = self.order_by().values("region_a_id", "region_b_id")
+        ties_sql, params = ends.query.sql_with_params()
+        connection = connections[self.db]
+        region = connection.ops.quote_name(Region._meta.db_table)
+        sql = (
+            f"WITH ties AS ({ties_sql}), ends AS ("
+            "SELECT region_a_id AS region_id FROM ties UNION ALL SELECT region_b_id FROM ties) "
+            "SELECT ends.region_id, COUNT(*) AS n FROM ends "
+            f"JOIN {region} r ON r.id = ends.region_id GROUP BY ends.region_id, r.name_en "
+            "ORDER BY n DESC, r.name_en, ends.region_id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [(region_id, n) for region_id, n in cursor.fetchall()]
+
+
+def country_of(side: str):
+    """The country of the tie's region on ``side``, copied so that an index can serve it."""
+
+    def derive(tie) -> str:
+        try:
+            region = getattr(tie, side)
+        except Region.DoesNotExist:
+            return ""
+        return str(region.country) if region else ""
+
+    return derive
 
 
 class SisterTie(DirectoryRecord):
@@ -102,15 +176,34 @@ class SisterTie(DirectoryRecord):
         ExchangeArea, blank=True, related_name="ties", verbose_name=_("exchange areas")
     )
     description = models.TextField(_("description"), blank=True)
+    country_a = DerivedCharField(
+        _("country of the region"), max_length=2, blank=True, derive=country_of("region_a")
+    )
+    country_b = DerivedCharField(
+        _("country of the partner region"),
+        max_length=2,
+        blank=True,
+        derive=country_of("region_b"),
+    )
+    search_text = SearchTextField("source_label")
 
-    history = HistoricalRecords(m2m_fields=[exchange_areas])
+    history = HistoricalRecords(
+        m2m_fields=[exchange_areas], excluded_fields=["country_a", "country_b", "search_text"]
+    )
     objects = SisterTieQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tie")
         verbose_name_plural = _("ties")
-        ordering = ["-established", "pk"]
-        indexes = [models.Index(fields=["established"])]
+        # Undated ties last on every database (PostgreSQL would put NULL first when descending).
+        ordering = [F("established").desc(nulls_last=True), "pk"]
+        indexes = [
+            LatestFirstIndex("established", name="sistertie_established_order"),
+            models.Index(fields=["country_a", "country_b"], name="sistertie_countries"),
+            models.Index(fields=["country_b", "country_a"], name="sistertie_countries_reversed"),
+            models.Index(fields=["source_label"], name="sistertie_source_label"),
+            TrigramIndex(fields=["search_text"], name="sistertie_search_trigram"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(region_a=F("region_b")),
@@ -174,3 +267,12 @@ class SisterTie(DirectoryRecord):
                 _("A tie with an end date has the status ended.")
             )
         raise_if_errors(errors)
+
+
+@receiver(post_save, sender=Region)
+def follow_region_country(sender, instance, **kwargs):
+    """Ties keep a copy of their regions' countries: follow a region whose country changes."""
+    country = str(instance.country)
+    ties = SisterTie.objects.order_by()
+    ties.filter(region_a=instance).exclude(country_a=country).update(country_a=country)
+    ties.filter(region_b=instance).exclude(country_b=country).update(country_b=country)
