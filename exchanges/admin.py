@@ -6,7 +6,6 @@ a change history with the fields that changed, and the record's citations inline
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -50,12 +49,8 @@ class DirectoryAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     readonly_fields = ("created", "updated")
     list_per_page = 50
 
-    def get_ordering(self, request):
-        # Meta.ordering is ignored once the queryset is grouped for the citation count.
-        return self.ordering or self.model._meta.ordering
-
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        return super().get_queryset(request).with_citation_count()
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citation_count(self, obj):

@@ -5,56 +5,27 @@ Columns come from the model's table (``tables.py``): the header is each column's
 (country codes, choice codes, partial dates such as 1996-07).
 
 A download is streamed: rows are read from the database a chunk at a time and written out as they
-come, so the whole directory downloads in constant memory. Each column's export value is worked
-out once per column, not per cell (django-tables2's own cell machinery costs more than the rest of
-a row together).
+come, so the whole directory downloads in constant memory. How each column reads its export
+value is worked out once per column (``cells.py``).
 """
 
 import csv
-import inspect
 import io
 import json
 from collections.abc import Callable, Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
-from django_tables2 import A, Column
+
+from .cells import value_reader
 
 EXPORT_FORMATS = ("csv", "json")
 CHUNK_ROWS = 2000  # rows read per database round trip, and written per chunk of the download
-EMPTY = (None, "")
-
-
-def value_getter(table, bound_column) -> Callable:
-    """How to read this column's export value from a record: the table's ``value_<name>`` or
-    the column's own ``value`` method where there is one, else what its accessor reaches (the
-    stored value: a choice field's code, not its translated label)."""
-    accessor = A(bound_column.accessor)
-    column = bound_column.column
-    method = getattr(table, f"value_{bound_column.name}", None)
-    if method is None and type(column).value is not Column.value:
-        method = column.value
-    if method is None:
-        return lambda record: blank_to_none(accessor.resolve(record, quiet=True))
-    wanted = set(inspect.signature(method).parameters)
-
-    def call(record):
-        value = accessor.resolve(record, quiet=True)
-        if value in EMPTY:
-            return None
-        arguments = {"value": value, "record": record, "bound_column": bound_column}
-        return method(**{name: arguments[name] for name in wanted if name in arguments})
-
-    return call
-
-
-def blank_to_none(value):
-    return None if value in EMPTY else value
 
 
 def export_columns(table) -> tuple[list[str], list[Callable]]:
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
-    return [c.name for c in columns], [value_getter(table, c) for c in columns]
+    return [c.name for c in columns], [value_reader(table, c) for c in columns]
 
 
 def table_records(table) -> tuple[list[str], Iterator[list]]:

@@ -35,6 +35,14 @@ from .models import (
     TieType,
 )
 from .models.search import normalise, search_condition_value
+from .widgets import QuickSelect
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
 
 # The three pairs the directory is about; anything else counts as "other".
 COUNTRY_PAIRS = [
@@ -52,7 +60,7 @@ def country_choices():
 
 
 def country_filter(label, method=None, field_name=None, help_text=COUNTRY_HELP):
-    return django_filters.ChoiceFilter(
+    return ChoiceFilter(
         label=label,
         choices=country_choices,
         method=method,
@@ -194,13 +202,13 @@ class CitedRecordFilterSet(DirectoryFilterSet):
 
 class RegionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
-    kind = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(
         field_name="level",
         choices=RegionLevel.choices,
         label=_("Kind"),
         help_text=_("The region's level; the same as level."),
     )
-    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    level = ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
     parent = django_filters.CharFilter(
         field_name="parent__slug",
         label=_("Parent region"),
@@ -214,15 +222,13 @@ class RegionFilterSet(CitedRecordFilterSet):
 
 class SisterTieFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), method="filter_country")
-    kind = django_filters.ChoiceFilter(
-        field_name="tie_type", choices=TieType.choices, label=_("Type")
-    )
+    kind = ChoiceFilter(field_name="tie_type", choices=TieType.choices, label=_("Type"))
     pair = CountryPairFilter(
         label=_("Country pair"),
         method="filter_pair",
         help_text=_("Two country codes in either order, e.g. JP-KR for Japan–Korea ties."),
     )
-    status = django_filters.ChoiceFilter(choices=TieStatus.choices, label=_("Status"))
+    status = ChoiceFilter(choices=TieStatus.choices, label=_("Status"))
     region = region_filter(_("Region on either side"), "filter_region")
     partner = region_filter(
         _("Partner region"),
@@ -271,7 +277,7 @@ class SisterTieFilterSet(CitedRecordFilterSet):
 
 class FirmFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
-    kind = django_filters.ChoiceFilter(choices=FirmKind.choices, label=_("Kind"))
+    kind = ChoiceFilter(choices=FirmKind.choices, label=_("Kind"))
     region = region_filter(_("Region (and the regions within it)"), "filter_region")
     sector = django_filters.CharFilter(
         lookup_expr="icontains", label=_("Sector"), help_text=_("Words in the sector.")
@@ -298,7 +304,7 @@ class FirmFilterSet(CitedRecordFilterSet):
 
 class OverseasOfficeFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (operator or host)"), method="filter_country")
-    kind = django_filters.ChoiceFilter(choices=OfficeKind.choices, label=_("Kind"))
+    kind = ChoiceFilter(choices=OfficeKind.choices, label=_("Kind"))
     operator_country = country_filter(_("Operator's country"), method="filter_operator_country")
     host_country = country_filter(_("Host country"), field_name="host_region__country")
     pair = CountryPairFilter(
@@ -306,7 +312,7 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
         method="filter_pair",
         help_text=_("Offices one country runs in the other, in either direction, e.g. JP-KR."),
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         choices=OfficeStatus.choices,
         label=_("Open or closed"),
         help_text=_("open, closed, or planned (agreed but not yet open)."),
@@ -362,7 +368,7 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
 
 class MissionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (origin or destination)"), method="filter_country")
-    kind = django_filters.ChoiceFilter(choices=MissionKind.choices, label=_("Kind"))
+    kind = ChoiceFilter(choices=MissionKind.choices, label=_("Kind"))
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
     destination_country = country_filter(
         _("Destination country"), method="filter_destination_country"
@@ -435,8 +441,8 @@ class SourceFilterSet(DirectoryFilterSet):
         method="filter_country",
         help_text=_("Sources that cite a region in this country (ISO code, e.g. KR)."),
     )
-    kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("Kind"))
-    language = django_filters.ChoiceFilter(choices=SourceLanguage.choices, label=_("Language"))
+    kind = ChoiceFilter(choices=SourceKind.choices, label=_("Kind"))
+    language = ChoiceFilter(choices=SourceLanguage.choices, label=_("Language"))
 
     class Meta:
         model = Source

@@ -225,10 +225,8 @@ def weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
 
 def partial_date(rng: random.Random, first: int, last: int, peak: tuple[int, int] | None = None):
     """A date and its precision, as sources give them: the year, the month or the day."""
-    if peak and rng.random() < 0.6:
-        year = rng.randint(*peak)
-    else:
-        year = rng.randint(first, last)
+    # Most dates fall in the busy years of ``peak``, the rest anywhere in the span.
+    year = rng.randint(*peak) if peak and rng.random() < 0.6 else rng.randint(first, last)
     precision = weighted(rng, [("year", 25), ("month", 35), ("day", 40)])
     if precision == DatePrecision.YEAR:
         return datetime.date(year, 1, 1), precision
@@ -717,8 +715,9 @@ def populate(scale: float, seed: int = 1, log: Callable[[str], None] = print) ->
 def analyse() -> None:
     """Fresh statistics for the query planner, and on PostgreSQL a visibility map for
     index-only scans, as autovacuum would leave them on a database in use."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 def ensure_exchange_areas() -> list[int]:

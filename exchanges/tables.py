@@ -7,9 +7,11 @@ values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderByTuple
 
+from .cells import cell_renderer
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.base import DatePrecision, MultilingualNames, format_partial_date
 
@@ -130,6 +132,30 @@ class DirectoryTable(tables.Table):
             keys = bound_column.column.order_by or (bound_column.accessor,)
             if not {"pk", "id"} & {key.lstrip("-") for key in keys}:
                 bound_column.column.order_by = OrderByTuple((*keys, "pk"))
+
+    def body_html(self) -> str:
+        """The ``<tr>`` rows of the current page, as django-tables2 would render its cells,
+        with each column's way of rendering worked out once (``cells.py``)."""
+        columns = list(self.columns)
+        cells = [cell_renderer(self, column) for column in columns]
+        openings = [
+            format_html(
+                '<td{} data-label="{}">',
+                format_html(' class="{}"', css) if (css := column.attrs["td"].get("class")) else "",
+                column.header,
+            )
+            for column in columns
+        ]
+        rows = (
+            "<tr>"
+            + "".join(
+                f"{opening}{cell(record)}</td>"
+                for opening, cell in zip(openings, cells, strict=True)
+            )
+            + "</tr>"
+            for record in self.page.object_list.data
+        )
+        return mark_safe("\n".join(rows))
 
 
 class RegionTable(DirectoryTable):

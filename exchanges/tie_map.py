@@ -161,19 +161,21 @@ def place(regions: dict, tie_count: dict, taking_part: set) -> tuple[basemap.Map
     return frame, placed
 
 
+def dot_box(spot: PlacedRegion) -> tuple[float, float, float, float]:
+    return (spot.x - spot.radius, spot.y - spot.radius, spot.x + spot.radius, spot.y + spot.radius)
+
+
 def label(places: list[PlacedRegion]) -> None:
     """Name the busiest regions where the name fits beside its dot without covering another
     name or dot; the rest keep their name in the dot's tooltip and in the lists below."""
-    taken: list[tuple[float, float, float, float]] = [
-        (p.x - p.radius, p.y - p.radius, p.x + p.radius, p.y + p.radius) for p in places
-    ]
+    taken = [dot_box(spot) for spot in places]
     named = 0
     for spot in sorted(places, key=lambda p: (-p.ties, p.region.name_en)):
-        own = (spot.x - spot.radius, spot.y - spot.radius, spot.x + spot.radius, spot.y + spot.radius)
         if named == LABELS:
             break
         if not spot.labelled:
             continue
+        own = dot_box(spot)
         width = text_width(spot.region.name, LABEL_SIZE)
         top, bottom = spot.y - LABEL_SIZE / 2, spot.y + LABEL_SIZE / 2
         for side in ("end", "start"):

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +29,10 @@ SECTION_ROWS = 20
 
 def region_list_prefetches():
     """Missions list their regions; fetch them in one query per relation."""
+    regions = Region.objects.order_by("name_en").without_long_text()
     return (
-        Prefetch("origin_regions", queryset=Region.objects.order_by("name_en")),
-        Prefetch("destination_regions", queryset=Region.objects.order_by("name_en")),
+        Prefetch("origin_regions", queryset=regions),
+        Prefetch("destination_regions", queryset=regions),
     )
 
 
@@ -156,10 +157,12 @@ class ObjectListView(View):
         export_format = request.GET.get("export")
         bad_export = export_format is not None and export_format not in EXPORT_FORMATS
         if not (filterset.is_valid() and paging.is_valid()) or bad_export:
-            table = self.table_class(self.queryset.none(), request=request)
+            table = self.table_class(self.queryset.none())
             return self.render(request, filterset, table, paging, status=400, bad_export=bad_export)
 
-        table = self.table_class(filterset.qs, request=request)
+        # RequestConfig below applies sorting and paging once; a table given the request
+        # would do it already on creation, counting the rows twice.
+        table = self.table_class(filterset.qs)
         if export_format:
             RequestConfig(request, paginate=False).configure(table)
             return export_response(table, export_format, str(self.model._meta.verbose_name_plural))
@@ -183,19 +186,21 @@ class ObjectListView(View):
 
 
 class RegionListView(ObjectListView):
-    queryset = Region.objects.select_related("parent")
+    queryset = Region.objects.select_related("parent").without_long_text("parent")
     filterset_class = filters.RegionFilterSet
     table_class = tables.RegionTable
 
 
 class SisterTieListView(ObjectListView):
-    queryset = SisterTie.objects.select_related("region_a", "region_b")
+    queryset = SisterTie.objects.select_related("region_a", "region_b").without_long_text(
+        "region_a", "region_b"
+    )
     filterset_class = filters.SisterTieFilterSet
     table_class = tables.SisterTieTable
 
 
 class FirmListView(ObjectListView):
-    queryset = Firm.objects.select_related("region")
+    queryset = Firm.objects.select_related("region").without_long_text("region")
     filterset_class = filters.FirmFilterSet
     table_class = tables.FirmTable
 
@@ -203,19 +208,19 @@ class FirmListView(ObjectListView):
 class OverseasOfficeListView(ObjectListView):
     queryset = OverseasOffice.objects.select_related(
         "operator_region", "operator_firm", "host_region"
-    )
+    ).without_long_text("operator_region", "operator_firm", "host_region")
     filterset_class = filters.OverseasOfficeFilterSet
     table_class = tables.OverseasOfficeTable
 
 
 class MissionListView(ObjectListView):
-    queryset = Mission.objects.prefetch_related(*region_list_prefetches())
+    queryset = Mission.objects.prefetch_related(*region_list_prefetches()).without_long_text()
     filterset_class = filters.MissionFilterSet
     table_class = tables.MissionTable
 
 
 class SourceListView(ObjectListView):
-    queryset = Source.objects.annotate(citation_count=Count("citations")).order_by("file_name")
+    queryset = Source.objects.with_citation_count().order_by("file_name").without_long_text()
     filterset_class = filters.SourceFilterSet
     table_class = tables.SourceTable
 
@@ -278,9 +283,9 @@ class FirmDetailView(ObjectDetailView):
             ),
             "partners": firm.partners.select_related("region").order_by("name_en"),
             "offices_run": firm.offices_run.select_related("host_region"),
-            "missions": (firm.missions_organised.all() | firm.missions_joined.all())
-            .distinct()
-            .prefetch_related(*region_list_prefetches()),
+            "missions": Mission.objects.either_of(
+                [Q(organisers=firm), Q(participating_firms=firm)]
+            ).prefetch_related(*region_list_prefetches()),
         }
 
 

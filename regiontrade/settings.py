@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram indexes on expressions (OpClass); only PostgreSQL makes use of them.
+    "django.contrib.postgres",
     "django_countries",
     "django_filters",
     "django_tables2",

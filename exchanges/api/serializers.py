@@ -6,6 +6,7 @@ the admin refuses, with the same field-named messages.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -100,8 +101,14 @@ def nested(brief_serializer, queryset, **kwargs):
         def use_pk_only_optimization(self):
             return False
 
+        @cached_property
+        def brief(self):
+            # One serializer for every record this field shows: building a ModelSerializer's
+            # fields costs more than serializing a record with them.
+            return brief_serializer(context=self.context)
+
         def to_representation(self, value):
-            return brief_serializer(value, context=self.context).data
+            return self.brief.to_representation(value)
 
     return NestedField(queryset=queryset, **kwargs)
 

@@ -6,7 +6,7 @@ on a list returns the filtered rows through ``exchanges.exports``, the pages' ow
 
 import re
 
-from django.db.models import Count, ProtectedError
+from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -17,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from .. import filters, tables
+from .. import filters, tables, views
 from ..exports import export_response
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..views import region_list_prefetches
@@ -82,6 +82,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     pagination_class = DirectoryPagination
     content_negotiation_class = FormatFirstNegotiation
     table_class = None
+    list_view = None  # the public list page of the same records, whose rows the CSV gives
 
     def get_object(self):
         # Ids are positive 64-bit integers; anything else is simply not found.
@@ -105,7 +106,8 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            table = self.table_class(self.filter_queryset(self.get_queryset()))
+            # The page's own rows: what the table's columns need, not the API's nesting.
+            table = self.table_class(self.filter_queryset(self.list_view.queryset.all()))
             return export_response(table, "csv", str(self.queryset.model._meta.verbose_name_plural))
         return super().list(request, *args, **kwargs)
 
@@ -129,6 +131,7 @@ class RegionViewSet(DirectoryViewSet):
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilterSet
     table_class = tables.RegionTable
+    list_view = views.RegionListView
     ordering_fields = ["name_en", "slug", "country", "level", "population", "id"]
     ordering = ["name_en"]
 
@@ -141,6 +144,7 @@ class SisterTieViewSet(DirectoryViewSet):
     serializer_class = serializers.SisterTieSerializer
     filterset_class = filters.SisterTieFilterSet
     table_class = tables.SisterTieTable
+    list_view = views.SisterTieListView
     ordering_fields = ["established", "tie_type", "status", "id"]
     ordering = ["-established", "id"]
 
@@ -153,6 +157,7 @@ class FirmViewSet(DirectoryViewSet):
     serializer_class = serializers.FirmSerializer
     filterset_class = filters.FirmFilterSet
     table_class = tables.FirmTable
+    list_view = views.FirmListView
     ordering_fields = ["name_en", "kind", "country", "founded_year", "employees", "id"]
     ordering = ["name_en"]
 
@@ -165,6 +170,7 @@ class OverseasOfficeViewSet(DirectoryViewSet):
     serializer_class = serializers.OverseasOfficeSerializer
     filterset_class = filters.OverseasOfficeFilterSet
     table_class = tables.OverseasOfficeTable
+    list_view = views.OverseasOfficeListView
     ordering_fields = ["name_en", "kind", "status", "opened", "id"]
     ordering = ["name_en"]
 
@@ -177,16 +183,18 @@ class MissionViewSet(DirectoryViewSet):
     serializer_class = serializers.MissionSerializer
     filterset_class = filters.MissionFilterSet
     table_class = tables.MissionTable
+    list_view = views.MissionListView
     ordering_fields = ["start", "kind", "delegation_size", "name_en", "id"]
     ordering = ["-start", "id"]
 
 
 @directory_viewset("source")
 class SourceViewSet(DirectoryViewSet):
-    queryset = Source.objects.annotate(citation_count=Count("citations"))
+    queryset = Source.objects.with_citation_count()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
     table_class = tables.SourceTable
+    list_view = views.SourceListView
     ordering_fields = ["file_name", "published", "title", "id"]
     ordering = ["file_name"]
 

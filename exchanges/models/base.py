@@ -35,7 +35,7 @@ class MultilingualNames(models.Model):
     Plain columns work the same on SQLite and PostgreSQL, in fixtures, admin, API and search.
     """
 
-    name_en = models.CharField(_("name (English)"), max_length=200, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
     name_ja = models.CharField(
         _("name (Japanese)"), max_length=200, blank=True, help_text=_("Kanji and kana.")
     )

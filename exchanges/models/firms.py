@@ -17,7 +17,7 @@ from .base import (
     clean_amount,
     raise_if_errors,
 )
-from .indexes import TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .querysets import DirectoryQuerySet
 from .regions import Region
 from .search import SearchTextField
@@ -36,8 +36,8 @@ class FirmKind(models.TextChoices):
 class Firm(MultilingualNames, DirectoryRecord):
     """A company or business organisation: a buyer in Yanji, a chamber in Mitsuke, JETRO."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=FirmKind.choices, db_index=True)
-    country = CountryField(_("country"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=FirmKind.choices)
+    country = CountryField(_("country"))
     region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -79,8 +79,11 @@ class Firm(MultilingualNames, DirectoryRecord):
         verbose_name_plural = _("firms")
         ordering = ["name_en", "pk"]
         indexes = [
-            models.Index(fields=["employees", "id"], name="firm_employees_order"),
-            models.Index(fields=["founded_year", "id"], name="firm_founded_order"),
+            SortIndex("employees", name="firm_employees_order"),
+            models.Index(fields=["name_en", "id"], name="firm_name_order"),
+            models.Index(fields=["kind", "name_en", "id"], name="firm_kind_order"),
+            models.Index(fields=["country", "name_en", "id"], name="firm_country_order"),
+            SortIndex("founded_year", name="firm_founded_order"),
             TrigramIndex(fields=["search_text"], name="firm_search_trigram"),
             # The sector filter's icontains compares UPPER(sector::text).
             TrigramIndex(Upper(Cast("sector", TextField())), name="firm_sector_trigram"),

@@ -38,22 +38,29 @@ class TrigramIndex(GinIndex):
         return super().remove_sql(model, schema_editor, **kwargs)
 
 
-class LatestFirstIndex(models.Index):
-    """Serves ``ORDER BY <date> DESC NULLS LAST, id``: the newest first, undated last.
+class SortIndex(models.Index):
+    """Serves ``ORDER BY <field> DESC NULLS LAST, id`` (the newest first, undated last) and,
+    read backwards, the ascending order with NULL first: NULL sorts as the smallest value, as
+    ``DirectoryQuerySet.order_by`` has it on every database. With ``within``, that order among
+    the rows of one value of another column (``status``), so that a filter and the list's order
+    come from the same index.
 
-    SQLite sorts NULL last when descending anyway, and cannot say NULLS LAST in an index.
+    SQLite sorts NULL as the smallest value anyway, and cannot say NULLS LAST in an index.
     """
 
-    def __init__(self, field: str, *, name: str):
-        self.date_field = field
-        super().__init__(F(field).desc(nulls_last=True), F("id"), name=name)
+    def __init__(self, field: str, *, name: str, within: str = ""):
+        self.date_field, self.within = field, within
+        leading = [F(within)] if within else []
+        super().__init__(*leading, F(field).desc(nulls_last=True), F("id"), name=name)
 
     def deconstruct(self):
         path, _args, kwargs = super().deconstruct()
-        return path, (self.date_field,), {"name": kwargs["name"]}
+        extra = {"within": self.within} if self.within else {}
+        return path, (self.date_field,), {"name": kwargs["name"], **extra}
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor == "sqlite":
-            plain = models.Index(F(self.date_field).desc(), F("id"), name=self.name)
+            leading = [F(self.within)] if self.within else []
+            plain = models.Index(*leading, F(self.date_field).desc(), F("id"), name=self.name)
             return plain.create_sql(model, schema_editor, using=using, **kwargs)
         return super().create_sql(model, schema_editor, using=using, **kwargs)

@@ -22,7 +22,7 @@ from .base import (
     raise_if_errors,
 )
 from .firms import Firm
-from .indexes import LatestFirstIndex, TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .offices import OverseasOffice
 from .querysets import DirectoryQuerySet
 from .regions import Region
@@ -45,7 +45,7 @@ END_BEFORE_START_MESSAGE = _("A mission cannot end before it starts.")
 class Mission(MultilingualNames, DirectoryRecord):
     """A visit, fair or forum: Yanbian buyers in Niigata, October 2007."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
     organisers = models.ManyToManyField(
         Firm, blank=True, related_name="missions_organised", verbose_name=_("organisers")
     )
@@ -119,8 +119,10 @@ class Mission(MultilingualNames, DirectoryRecord):
         # Undated missions last on every database, as for ties.
         ordering = [F("start").desc(nulls_last=True), "pk"]
         indexes = [
-            LatestFirstIndex("start", name="mission_start_order"),
-            models.Index(fields=["delegation_size", "id"], name="mission_delegation_order"),
+            SortIndex("start", name="mission_start_order"),
+            SortIndex("start", within="kind", name="mission_kind_order"),
+            SortIndex("delegation_size", name="mission_delegation_order"),
+            models.Index(fields=["name_en", "id"], name="mission_name_order"),
             TrigramIndex(fields=["search_text"], name="mission_search_trigram"),
         ]
         constraints = [

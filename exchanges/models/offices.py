@@ -19,7 +19,7 @@ from .base import (
     raise_if_errors,
 )
 from .firms import Firm
-from .indexes import TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .querysets import DirectoryQuerySet
 from .regions import Region, top_region_of
 from .search import SearchTextField
@@ -53,7 +53,7 @@ class OverseasOfficeQuerySet(DirectoryQuerySet):
 class OverseasOffice(MultilingualNames, DirectoryRecord):
     """South Gyeongsang's Shimonoseki office; Shizuoka Prefecture's Seoul office."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=OfficeKind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OfficeKind.choices)
     operator_region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -82,7 +82,6 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
         max_length=10,
         choices=OfficeStatus.choices,
         default=OfficeStatus.OPEN,
-        db_index=True,
     )
     opened, opened_precision = partial_date_fields(_("opened"), _("precision of the opening date"))
     closed, closed_precision = partial_date_fields(
@@ -103,7 +102,10 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
         verbose_name_plural = _("overseas offices")
         ordering = ["name_en", "pk"]
         indexes = [
-            models.Index(fields=["opened", "id"], name="overseasoffice_opened_order"),
+            SortIndex("opened", name="overseasoffice_opened_order"),
+            models.Index(fields=["name_en", "id"], name="overseasoffice_name_order"),
+            models.Index(fields=["kind", "name_en", "id"], name="overseasoffice_kind_order"),
+            models.Index(fields=["status", "name_en", "id"], name="overseasoffice_status_order"),
             TrigramIndex(fields=["search_text"], name="overseasoffice_search_trigram"),
         ]
         constraints = [

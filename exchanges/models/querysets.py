@@ -1,17 +1,41 @@
 """The QuerySet every directory model shares.
 
-Pages deep into a list stay as fast as the first: a slice that skips rows (``OFFSET``) first
-fetches only the primary keys of its window, which an index on the sort order can answer without
-reading the rows it skips, then loads those few rows with their joins. Django's paginator,
-django-tables2 and Django REST framework all take their pages by slicing, so each gets this
-without knowing.
+- Pages deep into a list stay as fast as the first: a slice that skips rows (``OFFSET``) first
+  fetches only the primary keys of its window, which an index on the sort order can answer
+  without reading the rows it skips, then loads those few rows with their joins.
+- A missing value sorts as the smallest one (undated ties come first from the oldest, last from
+  the newest), on PostgreSQL as SQLite does it anyway: both databases give the same order, and
+  one index serves a sort in both directions.
+
+Django's paginator, django-tables2, Django REST framework and the admin all sort with
+``order_by()`` and take their pages by slicing, so each gets both without knowing.
 """
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 
 
 class DirectoryQuerySet(models.QuerySet):
+    def order_by(self, *field_names):
+        return super().order_by(*(self.nulls_smallest(name) for name in field_names))
+
+    def nulls_smallest(self, name):
+        """``-established`` as ``established DESC NULLS LAST``, ``established`` as ``established
+        ASC NULLS FIRST``, when the field can be empty; anything else as it is."""
+        if not isinstance(name, str) or name == "?":
+            return name
+        path = name.removeprefix("-")
+        if not nullable(self.model, path):
+            return name
+        return (
+            F(path).desc(nulls_last=True) if name.startswith("-") else F(path).asc(nulls_first=True)
+        )
+
     def __getitem__(self, key):
         if (
             isinstance(key, slice)
@@ -24,6 +48,31 @@ class DirectoryQuerySet(models.QuerySet):
             return self.filter(pk__in=window)
         return super().__getitem__(key)
 
+    def without_long_text(self, *related: str) -> "DirectoryQuerySet":
+        """Leaves out the long free text (notes, descriptions, search text) of these rows and
+        of the ``related`` records joined to them: a list shows names, codes and dates."""
+        deferred = long_text_fields(self.model)
+        for relation in related:
+            target = self.model._meta.get_field(relation).related_model
+            deferred += [f"{relation}__{name}" for name in long_text_fields(target)]
+        return self.defer(*deferred)
+
+    def with_citation_count(self) -> "DirectoryQuerySet":
+        """Each record's number of citations as ``citation_count``: a correlated count that the
+        database works out for the rows it returns, rather than grouping every citation."""
+        citations = apps.get_model("exchanges", "Citation").objects.order_by()
+        if self.model._meta.model_name == "source":
+            citations = citations.filter(source=OuterRef("pk")).values("source")
+        else:
+            opts = self.model._meta
+            citations = citations.filter(
+                content_type__app_label=opts.app_label,
+                content_type__model=opts.model_name,
+                object_id=OuterRef("pk"),
+            ).values("object_id")
+        count = citations.annotate(n=Count("pk")).values("n")
+        return self.annotate(citation_count=Coalesce(Subquery(count), 0))
+
     def either_of(self, conditions) -> "DirectoryQuerySet":
         """Rows matching any of ``conditions`` (Q objects), as a UNION of one query per
         condition: an OR across foreign keys or subqueries would keep each from its index."""
@@ -33,3 +82,23 @@ class DirectoryQuerySet(models.QuerySet):
         base = self.model._base_manager.order_by()
         first, *others = (base.filter(condition).values("pk") for condition in conditions)
         return self.filter(pk__in=first.union(*others))
+
+
+def long_text_fields(model) -> list[str]:
+    return [
+        field.name for field in model._meta.concrete_fields if isinstance(field, models.TextField)
+    ]
+
+
+def nullable(model, path: str) -> bool:
+    """Whether the field ``path`` leads to (across relations) can hold NULL."""
+    field = None
+    for part in path.split(LOOKUP_SEP):
+        if model is None or part == "pk":
+            return False
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # an annotation or a property: leave it to the database
+        model = field.related_model
+    return bool(field is not None and field.null)

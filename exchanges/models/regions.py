@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .base import DirectoryRecord, MultilingualNames, raise_if_errors
-from .indexes import TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .querysets import DirectoryQuerySet
 from .search import SearchTextField, normalise, search_condition_value
 
@@ -72,8 +72,8 @@ class Region(MultilingualNames, DirectoryRecord):
         unique=True,
         help_text=_("The region's address in the directory."),
     )
-    country = CountryField(_("country"), help_text=_("ISO 3166-1 alpha-2 code."), db_index=True)
-    level = models.CharField(_("level"), max_length=30, choices=RegionLevel.choices, db_index=True)
+    country = CountryField(_("country"), help_text=_("ISO 3166-1 alpha-2 code."))
+    level = models.CharField(_("level"), max_length=30, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -144,7 +144,11 @@ class Region(MultilingualNames, DirectoryRecord):
         ordering = ["name_en", "pk"]
         indexes = [
             models.Index(fields=["country", "level"]),
-            models.Index(fields=["population", "id"], name="region_population_order"),
+            models.Index(fields=["country", "name_en", "id"], name="region_country_order"),
+            models.Index(fields=["level", "name_en", "id"], name="region_level_order"),
+            models.Index(fields=["parent", "name_en", "id"], name="region_parent_order"),
+            SortIndex("population", name="region_population_order"),
+            models.Index(fields=["name_en", "id"], name="region_name_order"),
             TrigramIndex(fields=["search_text"], name="region_search_trigram"),
         ]
         constraints = [

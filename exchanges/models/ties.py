@@ -1,8 +1,8 @@
 """Sister, friendship and partnership ties between two regions."""
 
-from django.db import connections, models
 from collections import Counter
 
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.db.models.signals import post_save
@@ -24,7 +24,7 @@ from .base import (
     raise_if_errors,
 )
 from .derived import DerivedCharField
-from .indexes import LatestFirstIndex, TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .querysets import DirectoryQuerySet
 from .regions import Region, top_region_of
 from .search import SearchTextField
@@ -147,7 +147,7 @@ class SisterTie(DirectoryRecord):
     region_b = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="ties_as_b", verbose_name=_("partner region")
     )
-    tie_type = models.CharField(_("type"), max_length=30, choices=TieType.choices, db_index=True)
+    tie_type = models.CharField(_("type"), max_length=30, choices=TieType.choices)
     source_label = models.CharField(
         _("label in the source"),
         max_length=100,
@@ -167,7 +167,6 @@ class SisterTie(DirectoryRecord):
         max_length=20,
         choices=TieStatus.choices,
         default=TieStatus.ACTIVE,
-        db_index=True,
     )
     end_reason = models.TextField(
         _("reason for ending"), blank=True, help_text=_("Why the tie ended or was suspended.")
@@ -198,7 +197,9 @@ class SisterTie(DirectoryRecord):
         # Undated ties last on every database (PostgreSQL would put NULL first when descending).
         ordering = [F("established").desc(nulls_last=True), "pk"]
         indexes = [
-            LatestFirstIndex("established", name="sistertie_established_order"),
+            SortIndex("established", name="sistertie_established_order"),
+            SortIndex("established", within="status", name="sistertie_status_order"),
+            SortIndex("established", within="tie_type", name="sistertie_type_order"),
             models.Index(fields=["country_a", "country_b"], name="sistertie_countries"),
             models.Index(fields=["country_b", "country_a"], name="sistertie_countries_reversed"),
             models.Index(fields=["source_label"], name="sistertie_source_label"),

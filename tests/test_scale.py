@@ -1,0 +1,576 @@
+"""What keeps the directory fast when it is full, tested on small data of the tests' own:
+search served the same way on both databases, indexes PostgreSQL can use for every filter and
+sort, deep pages, streamed downloads, bounded requests, cached overviews that follow every
+change, and pictures that gather many ties instead of drawing each."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection, transaction
+from django.http import StreamingHttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from exchanges import caching, checks, exports, filters, network, synthetic, tie_map
+from exchanges.middleware import StatementTimeoutMiddleware
+from exchanges.models import (
+    Citation,
+    Firm,
+    Mission,
+    OverseasOffice,
+    Region,
+    SalesRoute,
+    SisterTie,
+    Source,
+)
+from exchanges.models.search import cjk_pairs, normalise, search_text
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner and statement timeout"
+)
+
+
+@pytest.fixture
+def empty_directory():
+    """No directory records, inside the test's transaction: the production fixtures are loaded
+    for every test, and these tests build data of their own."""
+    Citation.objects.all().delete()
+    for model in (Mission, SalesRoute, OverseasOffice, SisterTie, Firm, Source):
+        model.objects.all().delete()
+    Region.objects.update(parent=None, capital=None)
+    Region.objects.all().delete()
+
+
+def make_region(slug, country="JP", parent=None, **names):
+    names.setdefault("name_en", slug.replace("-", " ").title())
+    return Region.objects.create(slug=slug, country=country, level="city", parent=parent, **names)
+
+
+def tie(first, second, tie_type="sister", **fields):
+    return SisterTie.objects.create(region_a=first, region_b=second, tie_type=tie_type, **fields)
+
+
+# Search ------------------------------------------------------------------------------------
+
+
+def test_search_text_is_normalised_once_for_every_script():
+    assert normalise("Ｂｕｓａｎ") == "busan"
+    assert normalise("ﾐﾂｹ") == "ミツケ"
+    assert normalise("STRASSE") == normalise("straße")
+    assert cjk_pairs("釜山広域市") == sorted(["釜山", "山広", "広域", "域市"])
+    assert cjk_pairs("Busan 부산") == ["부산"]
+    # Pairs never span two values of the record.
+    assert "市見" not in search_text(["見附市", "見附"])
+
+
+SEARCHES = {
+    "釜山": {"busan"},
+    "부산": {"busan", "seo-gu"},
+    "Busan": {"busan", "seo-gu"},
+    "ＢＵＳＡＮ": {"busan", "seo-gu"},
+    "見附": {"mitsuke"},
+    "見附市": {"mitsuke"},
+    "延吉": {"yanji"},
+    "yan": {"yanji"},
+    "市": {"busan", "mitsuke", "yanji"},
+    "ｼﾝｼﾞｭｸ": {"shinjuku"},
+    "busan seo": {"seo-gu"},
+    "釜山 見附": set(),
+    "山広": {"busan"},
+    "広域市": {"busan"},
+}
+
+
+@pytest.mark.parametrize("query, expected", SEARCHES.items())
+def test_search_finds_words_in_any_script_on_every_database(empty_directory, query, expected):
+    make_region("busan", "KR", name_ja="釜山広域市", name_zh="釜山广域市", name_ko="부산광역시")
+    make_region("seo-gu", "KR", name_en="Seo District, Busan", name_ko="부산 서구")
+    make_region("mitsuke", name_ja="見附市", name_ko="미쓰케시")
+    make_region("yanji", "CN", name_ja="延吉市", name_zh="延吉市", name_ko="연길시")
+    make_region("shinjuku", name_ja="シンジュク")
+    found = filters.RegionFilterSet({"q": query}, queryset=Region.objects.all()).qs
+    assert set(found.values_list("slug", flat=True)) == expected
+
+
+def test_ties_are_found_by_either_region_or_their_own_label(empty_directory):
+    busan = make_region("busan", "KR", name_ja="釜山広域市")
+    nagasaki = make_region("nagasaki", name_ja="長崎県")
+    yanji = make_region("yanji", "CN", name_zh="延吉市")
+    by_region = tie(busan, nagasaki)
+    by_partner = tie(yanji, busan, "friendship")
+    by_label = tie(yanji, nagasaki, source_label="友好城市")
+    found = filters.SisterTieFilterSet({"q": "釜山"}, queryset=SisterTie.objects.all()).qs
+    assert set(found) == {by_region, by_partner}
+    found = filters.SisterTieFilterSet({"q": "友好"}, queryset=SisterTie.objects.all()).qs
+    assert list(found) == [by_label]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("a b c d e f g h i", "q"), ("x" * (filters.MAX_SEARCH_LENGTH + 1), "q")],
+)
+def test_search_is_bounded_with_a_clear_400(client, query, field):
+    for url in ["/ties/", "/firms/", "/search/"]:
+        response = client.get(url, {"q": query})
+        assert response.status_code == 400, url
+        assert 'role="alert"' in response.content.decode()
+    response = client.get("/api/v1/missions/", {"q": query})
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_eight_words_are_still_a_search(client):
+    response = client.get("/ties/", {"q": "a b c d e f g h"})
+    assert response.status_code == 200
+
+
+# Indexes -----------------------------------------------------------------------------------
+
+
+def plan(queryset, *disabled: str) -> str:
+    """PostgreSQL's plan for the queryset with these ways of reading disabled, so that the
+    plan shows whether an index can serve the query, whatever the size of the test's tables."""
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in disabled:
+            cursor.execute(f"SET LOCAL enable_{setting} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+INDEXED = [
+    (SisterTie, filters.SisterTieFilterSet, {"pair": "JP-KR"}, "sistertie_countries"),
+    (SisterTie, filters.SisterTieFilterSet, {"country": "KR"}, "sistertie_countries"),
+    (SisterTie, filters.SisterTieFilterSet, {"q": "busan"}, "sistertie_search_trigram"),
+    (SisterTie, filters.SisterTieFilterSet, {"q": "釜山"}, "region_search_trigram"),
+    (SisterTie, filters.SisterTieFilterSet, {"status": "ended"}, "status"),
+    (SisterTie, filters.SisterTieFilterSet, {"kind": "friendship"}, "tie_type"),
+    (SisterTie, filters.SisterTieFilterSet, {"established_from": "2000"}, "established_order"),
+    (SisterTie, filters.SisterTieFilterSet, {"region": "busan"}, "region_a_id"),
+    (Region, filters.RegionFilterSet, {"q": "부산"}, "region_search_trigram"),
+    (Region, filters.RegionFilterSet, {"parent": "busan"}, "parent_id"),
+    (Firm, filters.FirmFilterSet, {"q": "見附"}, "firm_search_trigram"),
+    (Firm, filters.FirmFilterSet, {"sector": "textiles"}, "firm_sector_trigram"),
+    (Firm, filters.FirmFilterSet, {"founded_from": "1990"}, "firm_founded_order"),
+    (Firm, filters.FirmFilterSet, {"country": "CN"}, "country"),
+    (Mission, filters.MissionFilterSet, {"year_from": "2000"}, "mission_start_order"),
+    (Mission, filters.MissionFilterSet, {"q": "延吉"}, "mission_search_trigram"),
+    (OverseasOffice, filters.OverseasOfficeFilterSet, {"q": "seoul"}, "search_trigram"),
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize("model, filterset_class, data, index", INDEXED)
+def test_postgresql_can_serve_each_filter_from_an_index(model, filterset_class, data, index):
+    filterset = filterset_class(data, queryset=model.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    # With neither sequential nor plain index scans, a filter is read through a bitmap index
+    # scan of an index that serves it, or not at all.
+    explained = plan(filterset.qs.order_by(), "seqscan", "indexscan", "indexonlyscan")
+    assert f"Bitmap Index Scan on {index}" in explained or index in explained, explained
+    assert "Seq Scan" not in explained, explained
+
+
+SORTED = [
+    (SisterTie.objects.all(), "sistertie_established_order"),
+    (SisterTie.objects.filter(tie_type="sister"), "sistertie_type_order"),
+    (SisterTie.objects.order_by("source_label", "pk"), "sistertie_source_label"),
+    (Region.objects.all(), "region_name_order"),
+    (Firm.objects.all(), "firm_name_order"),
+    (OverseasOffice.objects.all(), "overseasoffice_name_order"),
+    (Mission.objects.order_by("name_en", "pk"), "mission_name_order"),
+    (Region.objects.filter(parent=1), "region_parent_order"),
+    (SisterTie.objects.filter(status="ended"), "sistertie_status_order"),
+    (Region.objects.order_by("-population", "-pk"), "region_population_order"),
+    (Firm.objects.order_by("employees", "pk"), "firm_employees_order"),
+    (Mission.objects.all(), "mission_start_order"),
+    (OverseasOffice.objects.order_by("opened", "pk"), "overseasoffice_opened_order"),
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize("queryset, index", SORTED)
+def test_postgresql_can_serve_each_sort_from_an_index(queryset, index):
+    explained = plan(queryset[:50], "seqscan", "sort")
+    assert index in explained, explained
+    assert not re.search(r"(^|-> +)Sort ", explained, re.MULTILINE), explained
+
+
+def test_trigram_indexes_see_cjk_characters():
+    assert checks.trigram_keeps_cjk(None, databases=["default"]) == []
+
+
+# Pages -------------------------------------------------------------------------------------
+
+
+def test_a_deep_slice_fetches_its_keys_first_and_keeps_the_order(empty_directory):
+    regions = [make_region(f"r-{i:03}") for i in range(30)]
+    for i, region in enumerate(regions[1:], start=1):
+        tie(regions[0], region, established=f"{1990 + i % 7}-01-01", established_precision="year")
+    ordered = list(SisterTie.objects.values_list("pk", flat=True))
+    window = SisterTie.objects.all()[10:20]
+    with CaptureQueriesContext(connection) as queries:
+        assert [t.pk for t in window] == ordered[10:20]
+    assert "LIMIT" in queries[0]["sql"].split("IN (", 1)[1], "the window is a subquery"
+    assert [t.pk for t in SisterTie.objects.all()[:5]] == ordered[:5]
+
+
+def test_every_sort_gives_each_row_one_page(client, empty_directory):
+    hub = make_region("hub")
+    for i in range(12):
+        tie(hub, make_region(f"same-{i:02}", "KR", name_en="Same name"))
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get("/ties/", {"sort": "region_b", "per_page": 5, "page": page})
+        seen += [row.record.pk for row in response.context["table"].paginated_rows]
+    assert sorted(seen) == sorted(SisterTie.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("per_page", ["0", "-1", "501", "many"])
+def test_rows_per_page_are_bounded(client, per_page):
+    response = client.get("/regions/", {"per_page": per_page})
+    assert response.status_code == 400
+    assert "per_page" in response.content.decode()
+
+
+def test_rows_per_page_can_be_chosen(client):
+    response = client.get("/regions/", {"per_page": "7"})
+    assert len(response.context["table"].page.object_list) == 7
+
+
+def test_a_hub_region_page_shows_its_first_ties_and_links_to_the_rest(client, empty_directory):
+    hub = make_region("hub")
+    for i in range(30):
+        tie(hub, make_region(f"p-{i:02}", "KR"))
+    response = client.get(hub.get_absolute_url())
+    ties = response.context["ties"]
+    assert ties.count == 30 and len(ties.records) == 20 and ties.more
+    assert ties.url == "/ties/?region=hub"
+    assert 'href="/ties/?region=hub"' in response.content.decode()
+
+
+def test_a_source_page_counts_its_records_and_links_to_their_lists(client, empty_directory):
+    source = Source.objects.create(title="Report", language="en", file_name="r.txt")
+    regions = [make_region(f"c-{i:02}") for i in range(25)]
+    for i, region in enumerate(regions):
+        Citation.objects.create(source=source, record=region, locator=f"p. {i}")
+    response = client.get(source.get_absolute_url())
+    (kind,) = response.context["cited_by"]
+    assert kind["citations"].count == 25 and len(kind["citations"].records) == 20
+    listed = client.get(kind["citations"].url).context["table"].paginator.count
+    assert listed == 25
+
+
+def test_the_partner_filter_selects_the_ties_between_two_regions(empty_directory):
+    niigata, jilin, busan = make_region("niigata"), make_region("jilin", "CN"), make_region("busan")
+    yanji = make_region("yanji", "CN", parent=jilin)
+    between = [tie(niigata, jilin), tie(yanji, niigata, "friendship")]
+    tie(niigata, busan)
+    tie(jilin, busan)
+    found = filters.SisterTieFilterSet(
+        {"region": "niigata", "partner": "jilin"}, queryset=SisterTie.objects.all()
+    ).qs
+    assert set(found) == set(between)
+
+
+def test_tie_countries_follow_their_regions(empty_directory):
+    seoul, osaka = make_region("seoul", "KR"), make_region("osaka")
+    made = tie(seoul, osaka)
+    assert (made.country_a, made.country_b) == ("KR", "JP")
+    osaka.country = "CN"
+    osaka.save()
+    made.refresh_from_db()
+    assert made.country_b == "CN"
+    assert list(SisterTie.objects.between_countries("CN", "KR")) == [made]
+
+
+def test_fixture_ties_carry_their_regions_countries():
+    for each in SisterTie.objects.select_related("region_a", "region_b"):
+        assert each.country_a == each.region_a.country.code
+        assert each.country_b == each.region_b.country.code
+        assert each.search_text == search_text([each.source_label])
+
+
+# Downloads ---------------------------------------------------------------------------------
+
+
+def test_downloads_stream_every_row_in_chunks(client, empty_directory, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 7)
+    hub = make_region("hub", name_ja="見附市")
+    for i in range(23):
+        tie(
+            hub,
+            make_region(f"d-{i:02}", "KR"),
+            established="2001-03-01",
+            established_precision="month",
+        )
+    response = client.get("/ties/", {"export": "csv"})
+    assert isinstance(response, StreamingHttpResponse)
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 3
+    text = b"".join(chunks).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 23 and {row["established"] for row in rows} == {"2001-03"}
+    assert {row["region_a"] for row in rows} == {"hub"}
+    response = client.get("/ties/", {"export": "json"})
+    records = json.loads(b"".join(response.streaming_content))
+    assert len(records) == 23 and records[0]["tie_type"] == "sister"
+
+
+# Bounded work ------------------------------------------------------------------------------
+
+
+@on_postgresql
+def test_a_statement_past_the_timeout_answers_503_with_the_reason():
+    with (
+        pytest.raises(OperationalError) as stopped,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL statement_timeout = 10")
+        cursor.execute("SELECT pg_sleep(1)")
+    middleware = StatementTimeoutMiddleware(lambda request: None)
+    page = middleware.process_exception(RequestFactory().get("/ties/"), stopped.value)
+    assert page.status_code == 503 and "Narrow" in page.content.decode()
+    api = middleware.process_exception(RequestFactory().get("/api/v1/ties/"), stopped.value)
+    assert api.status_code == 503 and "detail" in json.loads(api.content)
+
+
+def test_other_database_errors_are_left_alone():
+    middleware = StatementTimeoutMiddleware(lambda request: None)
+    assert middleware.process_exception(RequestFactory().get("/"), OperationalError()) is None
+
+
+# Caching -----------------------------------------------------------------------------------
+
+
+def test_statistics_are_cached_until_a_record_changes(
+    client, empty_directory, django_capture_on_commit_callbacks
+):
+    jp, kr = make_region("jp-city"), make_region("kr-city", "KR")
+    tie(jp, kr, established="2001-01-01", established_precision="year")
+
+    def ties_in_2001():
+        rows = client.get("/stats/").context["statistics"][0].rows
+        return {row.key: row.total for row in rows}.get("2001")
+
+    assert ties_in_2001() == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert ties_in_2001() == 1
+    assert not any("sistertie" in query["sql"] for query in queries), "answered from the cache"
+    with django_capture_on_commit_callbacks(execute=True):
+        tie(kr, make_region("jp-town"), established="2001-05-01", established_precision="month")
+    assert ties_in_2001() == 2
+
+
+def test_an_admin_edit_moves_the_cache_on(admin_client, django_capture_on_commit_callbacks):
+    version = caching.data_version()
+    region = Region.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        region.notes = "Edited."
+        region.save()
+    assert caching.data_version() > version
+    cache.clear()
+    assert caching.data_version() > 0, "a lost version starts a new series"
+
+
+# Pictures of many ties ---------------------------------------------------------------------
+
+
+def many_ties_between_provinces():
+    """Two Japanese and two Korean first-level regions, with cities below, tied across."""
+    provinces = {
+        slug: Region.objects.create(
+            slug=slug,
+            name_en=slug.title(),
+            country=country,
+            level="province",
+            latitude=lat,
+            longitude=lon,
+            coordinates_basis="context",
+        )
+        for slug, country, lat, lon in [
+            ("niigata", "JP", 37.9, 139.0),
+            ("nagasaki", "JP", 32.7, 129.9),
+            ("busan", "KR", 35.1, 129.0),
+            ("jeju", "KR", 33.5, 126.5),
+        ]
+    }
+    cities = {
+        slug: [make_region(f"{slug}-{i}", str(p.country), parent=p) for i in range(4)]
+        for slug, p in provinces.items()
+    }
+    for japanese in ("niigata", "nagasaki"):
+        for korean in ("busan", "jeju"):
+            for first in cities[japanese]:
+                for second in cities[korean][: 2 if korean == "jeju" else 4]:
+                    tie(first, second)
+    return provinces
+
+
+def test_many_ties_are_drawn_between_first_level_regions(client, empty_directory, monkeypatch):
+    monkeypatch.setattr(tie_map, "MAP_TIES", 10)
+    many_ties_between_provinces()
+    response = client.get("/map/")
+    drawn = response.context["map"]
+    assert drawn.aggregated and drawn.aggregated_ties == SisterTie.objects.count()
+    links = {tuple(sorted(r.slug for r in link.ends)): link.ties for link in drawn.links}
+    assert links == {
+        ("busan", "niigata"): 16,
+        ("busan", "nagasaki"): 16,
+        ("jeju", "niigata"): 8,
+        ("jeju", "nagasaki"): 8,
+    }
+    for link in drawn.links:
+        listed = client.get(link.url).context["table"].paginator.count
+        assert listed == link.ties, link.url
+    page = response.content.decode()
+    assert "too many to draw one by one" in page
+    assert page.count('class="link"') == 4
+
+
+def test_map_names_never_cover_each_other(client, empty_directory):
+    for i in range(40):
+        Region.objects.create(
+            slug=f"crowd-{i}",
+            name_en=f"Crowded Place {i}",
+            country="KR",
+            level="city",
+            latitude=35 + i * 0.01,
+            longitude=129 + i * 0.01,
+            coordinates_basis="context",
+        )
+    hub = Region.objects.get(slug="crowd-0")
+    for other in Region.objects.exclude(pk=hub.pk)[:20]:
+        tie(hub, other)
+    drawn = client.get("/map/").context["map"]
+    boxes = []
+    for spot in drawn.regions:
+        if spot.label:
+            width = tie_map.text_width(spot.region.name, tie_map.LABEL_SIZE)
+            left = spot.x + spot.label_dx - (width if spot.label == "start" else 0)
+            boxes.append((left, spot.y - 5.5, left + width, spot.y + 5.5))
+    assert boxes
+    for i, box in enumerate(boxes):
+        assert not any(tie_map.overlaps(box, other) for other in boxes[i + 1 :])
+
+
+def test_the_network_of_many_ties_is_drawn_between_first_level_regions(
+    client, empty_directory, monkeypatch
+):
+    monkeypatch.setattr(network, "NETWORK_TIES", 10)
+    provinces = many_ties_between_provinces()
+    graph = client.get("/network/").context["network"]
+    assert graph.aggregated and graph.aggregated_regions == 4
+    assert {node.region.slug for node in graph.nodes} == set(provinces)
+    assert {node.region.slug: node.degree for node in graph.nodes}["busan"] == 32
+    for edge in graph.edges:
+        assert client.get(edge.url).context["table"].paginator.count == edge.ties
+
+
+@pytest.mark.parametrize("path", ["/map/", "/network/", "/stats/"])
+def test_gathered_pictures_cost_the_same_for_few_and_many_ties(
+    client, empty_directory, monkeypatch, path
+):
+    monkeypatch.setattr(tie_map, "MAP_TIES", 3)
+    monkeypatch.setattr(tie_map, "MAP_OFFICES", 3)
+    monkeypatch.setattr(network, "NETWORK_TIES", 3)
+    counts = []
+    for cities in (2, 4):
+        savepoint = connection.savepoint()
+        provinces = [
+            Region.objects.create(slug=f"p{i}", name_en=f"P{i}", country=c, level="province")
+            for i, c in enumerate(["JP", "KR"])
+        ]
+        places = [
+            [make_region(f"c{p.pk}-{i}", str(p.country), parent=p) for i in range(cities)]
+            for p in provinces
+        ]
+        for first in places[0]:
+            for second in places[1]:
+                tie(first, second)
+                OverseasOffice.objects.create(
+                    name_en="O", kind="trade_office", operator_region=first, host_region=second
+                )
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+        connection.savepoint_rollback(savepoint)
+    assert counts[0] == counts[1], counts
+
+
+# The synthetic directory -------------------------------------------------------------------
+
+
+def test_populate_synthetic_refuses_a_database_with_records():
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("populate_synthetic", "--scale", "0.1", verbosity=0)
+
+
+def snapshot() -> list:
+    return list(
+        SisterTie.objects.order_by("pk").values_list(
+            "region_a__slug", "region_b__slug", "tie_type", "established", "status"
+        )[:200]
+    )
+
+
+def test_the_synthetic_directory_is_the_same_every_time(empty_directory):
+    synthetic.populate(0.05, seed=7, log=lambda message: None)
+    first = snapshot()
+    empty_directory_again()
+    synthetic.populate(0.05, seed=7, log=lambda message: None)
+    assert snapshot() == first
+
+
+def empty_directory_again():
+    Citation.objects.all().delete()
+    for model in (Mission, SalesRoute, OverseasOffice, SisterTie, Firm, Source):
+        model.objects.all().delete()
+    Region.objects.update(parent=None, capital=None)
+    Region.objects.all().delete()
+
+
+def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
+    client, empty_directory
+):
+    counts = synthetic.populate(1, log=lambda message: None)
+    assert counts["regions"] == synthetic.REGIONS_PER_SCALE
+    assert counts["ties"] == synthetic.TIES_PER_SCALE
+    assert counts["citations"] >= sum(
+        counts[key] for key in ("regions", "ties", "firms", "offices", "missions")
+    )
+    for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Source):
+        for record in model.objects.order_by("?")[:25]:
+            record.full_clean()
+    assert not Region.objects.filter(search_text="").exists()
+    # Hubs: a few regions hold far more ties than the rest.
+    top = SisterTie.objects.most_tied_regions(1)[0][1]
+    assert top > 10 * (2 * counts["ties"] / counts["regions"])
+    hub = Region.objects.get(pk=SisterTie.objects.most_tied_regions(1)[0][0])
+    for url in [
+        "/",
+        "/ties/?pair=JP-KR",
+        f"/ties/?region={hub.slug}",
+        "/ties/?q=%E5%B1%B1",
+        "/ties/?page=150",
+        "/firms/?q=trading",
+        "/missions/?pair=CN-JP",
+        hub.get_absolute_url(),
+        "/stats/",
+        "/map/",
+        "/network/",
+        "/search/?q=%EB%B6%80",
+        "/api/v1/ties/?pair=JP-KR",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/map/").context["map"].aggregated
+    assert client.get("/network/").context["network"].aggregated
