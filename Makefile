@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test install install-dev migrate load-fixtures lint migrations-check browser check clean \
-	gettext messages compile-messages
+.PHONY: run test install install-dev install-bench migrate load-fixtures lint migrations-check \
+	browser check clean gettext messages compile-messages bench postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-bench: $(VENV)/.installed-bench
 
 # Translation catalogues: locale/<language>/LC_MESSAGES/django.po live in the repository;
 # `make messages` gathers new strings into them and `compile-messages` builds the .mo files
@@ -70,5 +75,19 @@ test: install-dev migrations-check lint browser compile-messages
 
 check: test
 
+# The local PostgreSQL server that CI and the benchmark use, started when it is down.
+postgres:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
+		for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+
+# The benchmark: creates its own databases (PostgreSQL at BENCH_POSTGRES_URL, SQLite in
+# .bench/), fills them with populate_synthetic --scale $(BENCH_SCALE), serves the site with
+# gunicorn and times every request of exchanges/benchmark/cases.py against its raw floor and,
+# on SQLite, against Datasette. Prints a table; writes .bench/report.json and report.md.
+BENCH_SCALE ?= 20
+bench: install-bench compile-messages postgres
+	$(BIN)/python manage.py bench --scale $(BENCH_SCALE)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info .bench

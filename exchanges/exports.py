@@ -32,8 +32,9 @@ def table_records(table) -> tuple[list[str], Iterator[list]]:
     """The header and every row of the table, across all pages, read as they are needed."""
     header, getters = export_columns(table)
     records = table.data.data
-    rows = records.iterator(chunk_size=CHUNK_ROWS) if hasattr(records, "iterator") else records
-    return header, ([get(record) for get in getters] for record in rows)
+    if hasattr(records, "iterator"):
+        records = table.export_queryset(records).iterator(chunk_size=CHUNK_ROWS)
+    return header, ([get(record) for get in getters] for record in records)
 
 
 def csv_chunks(header: list[str], rows) -> Iterator[bytes]:

@@ -34,6 +34,7 @@ from .models import (
     TieStatus,
     TieType,
 )
+from .models.missions import from_country, to_country
 from .models.search import normalise, search_condition_value
 from .widgets import QuickSelect
 
@@ -398,34 +399,19 @@ class MissionFilterSet(CitedRecordFilterSet):
             "source",
         ]
 
-    @staticmethod
-    def from_country(country: str) -> Q:
-        """Missions with an origin region in ``country``."""
-        origins = Mission.origin_regions.through.objects.filter(region__country=country)
-        return Q(pk__in=origins.values("mission_id"))
-
-    @staticmethod
-    def to_country(country: str) -> Q:
-        """Missions with a destination region in ``country``."""
-        destinations = Mission.destination_regions.through.objects.filter(region__country=country)
-        return Q(pk__in=destinations.values("mission_id"))
-
     def filter_origin_country(self, queryset, name, value: str):
-        return queryset.filter(self.from_country(value))
+        return queryset.filter(from_country(value))
 
     def filter_destination_country(self, queryset, name, value: str):
-        return queryset.filter(self.to_country(value))
+        return queryset.filter(to_country(value))
 
     def filter_country(self, queryset, name, value: str):
-        return queryset.either_of([self.from_country(value), self.to_country(value)])
+        return queryset.filter(from_country(value) | to_country(value))
 
     def filter_pair(self, queryset, name, value: tuple[str, str]):
         first, second = value
-        return queryset.either_of(
-            [
-                self.from_country(first) & self.to_country(second),
-                self.from_country(second) & self.to_country(first),
-            ]
+        return queryset.filter(
+            from_country(first) & to_country(second) | from_country(second) & to_country(first)
         )
 
     def filter_region(self, queryset, name, value: str):

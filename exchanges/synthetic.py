@@ -561,6 +561,8 @@ class Generator:
                 end=end,
                 end_precision=end_precision,
                 delegation_size=rng.randint(3, 120) if rng.random() < 0.6 else None,
+                origin_country=origin_country,
+                destination_country=destination_country,
                 related_tie_id=rng.randint(1, ties) if rng.random() < 0.1 else None,
                 related_office_id=rng.randint(1, offices) if rng.random() < 0.05 else None,
             )

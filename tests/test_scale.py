@@ -160,6 +160,10 @@ INDEXED = [
     (Firm, filters.FirmFilterSet, {"founded_from": "1990"}, "firm_founded_order"),
     (Firm, filters.FirmFilterSet, {"country": "CN"}, "country"),
     (Mission, filters.MissionFilterSet, {"year_from": "2000"}, "mission_start_order"),
+    (Mission, filters.MissionFilterSet, {"pair": "JP-KR"}, "mission_countries"),
+    (Mission, filters.MissionFilterSet, {"origin_country": "JP"}, "mission_countries"),
+    (Mission, filters.MissionFilterSet, {"destination_country": "KR"}, "mission_destination"),
+    (Mission, filters.MissionFilterSet, {"kind": "forum"}, "mission_kind_order"),
     (Mission, filters.MissionFilterSet, {"q": "延吉"}, "mission_search_trigram"),
     (OverseasOffice, filters.OverseasOfficeFilterSet, {"q": "seoul"}, "search_trigram"),
 ]
@@ -574,3 +578,112 @@ def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
         assert client.get(url).status_code == 200, url
     assert client.get("/map/").context["map"].aggregated
     assert client.get("/network/").context["network"].aggregated
+
+
+# Copies kept by the database's records ------------------------------------------------------
+
+
+def test_missions_keep_the_countries_of_their_regions(empty_directory):
+    osaka, kyoto = make_region("osaka"), make_region("kyoto")
+    busan, dalian = make_region("busan", "KR"), make_region("dalian", "CN")
+    mission = Mission.objects.create(name_en="Trade mission", kind="trade")
+    mission.origin_regions.add(osaka)
+    mission.destination_regions.add(busan)
+    mission.refresh_from_db()
+    assert (mission.origin_country, mission.destination_country) == ("JP", "KR")
+    mission.destination_regions.add(dalian)
+    mission.refresh_from_db()
+    assert mission.destination_country == "*"
+    dalian.missions_to.remove(mission)  # from the region's side of the relation
+    mission.refresh_from_db()
+    assert mission.destination_country == "KR"
+    kyoto.missions_from.add(mission)
+    osaka.missions_from.clear()
+    mission.refresh_from_db()
+    assert mission.origin_country == "JP"
+    kyoto.country = "CN"
+    kyoto.save()
+    mission.refresh_from_db()
+    assert mission.origin_country == "CN"
+    kyoto.delete()  # unlinks it from the mission without m2m_changed
+    mission.refresh_from_db()
+    assert mission.origin_country == ""
+
+
+def test_mission_country_filters_read_the_copies_and_the_regions(empty_directory):
+    osaka, busan, dalian = (
+        make_region("osaka"),
+        make_region("busan", "KR"),
+        make_region("dalian", "CN"),
+    )
+    one_way = Mission.objects.create(name_en="One way", kind="trade")
+    one_way.origin_regions.add(osaka)
+    one_way.destination_regions.add(busan)
+    several = Mission.objects.create(name_en="Several", kind="trade")
+    several.origin_regions.add(dalian, busan)
+    several.destination_regions.add(osaka)
+    other = Mission.objects.create(name_en="Other", kind="trade")
+    other.origin_regions.add(dalian)
+    other.destination_regions.add(busan)
+
+    def selected(**data):
+        found = filters.MissionFilterSet(data, queryset=Mission.objects.all()).qs
+        return {mission.name_en for mission in found}
+
+    assert selected(pair="JP-KR") == {"One way", "Several"}
+    assert selected(pair="CN-JP") == {"Several"}
+    assert selected(origin_country="KR") == {"Several"}
+    assert selected(destination_country="KR") == {"One way", "Other"}
+    assert selected(country="CN") == {"Several", "Other"}
+
+
+def test_fixture_missions_carry_their_regions_countries():
+    for mission in Mission.objects.prefetch_related("origin_regions", "destination_regions"):
+        for relation, column in (
+            ("origin_regions", "origin_country"),
+            ("destination_regions", "destination_country"),
+        ):
+            countries = {region.country.code for region in getattr(mission, relation).all()}
+            expected = "*" if len(countries) > 1 else (countries.pop() if countries else "")
+            assert getattr(mission, column) == expected, mission
+
+
+# Pages and downloads render what django-tables2 would --------------------------------------
+
+
+@pytest.mark.parametrize("name", ["region", "tie", "firm", "office", "mission", "source"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_cells_render_as_django_tables2_renders_them(client, name, language):
+    from django.template import Context
+    from django.template.base import render_value_in_context
+
+    from exchanges.cells import cell_renderer
+
+    prefix = "" if language == "en" else f"/{language}"
+    response = client.get(f"{prefix}/{name}s/" if name != "tie" else f"{prefix}/ties/")
+    table = response.context["table"]
+    rows = list(table.paginated_rows)
+    assert rows
+    for row in rows:
+        for column, cell in row.items():
+            expected = render_value_in_context(cell, Context(autoescape=True))
+            assert str(cell_renderer(table, column)(row.record)) == str(expected), column.name
+
+
+@pytest.mark.parametrize("name", ["region", "tie", "firm", "mission"])
+def test_downloads_read_only_the_fields_they_write(client, name):
+    from exchanges import views
+
+    view = {
+        "region": views.RegionListView,
+        "tie": views.SisterTieListView,
+        "firm": views.FirmListView,
+        "mission": views.MissionListView,
+    }[name]
+    table = view.table_class(view.queryset.all())
+    slim = table.export_queryset(view.queryset.all())
+    assert slim.query.deferred_loading[1] is False, "only() names what is read"
+    header, getters = exports.export_columns(table)
+    full_rows = [[get(record) for get in getters] for record in view.queryset.all()]
+    slim_rows = [[get(record) for get in getters] for record in slim]
+    assert slim_rows == full_rows

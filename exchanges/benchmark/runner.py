@@ -183,15 +183,18 @@ def server(name: str, command: list[str], port: int, env: dict, log_path: Path):
 
 
 def gunicorn(app: str, port: int) -> list[str]:
+    """The project's own gunicorn settings, with the app, workers and port of the benchmark."""
     return [
         str(Path(sys.executable).parent / "gunicorn"),
-        app,
+        "--config",
+        "python:regiontrade.gunicorn",
         "--workers",
         str(WORKERS),
         "--bind",
         f"127.0.0.1:{port}",
         "--timeout",
         str(REQUEST_TIMEOUT),
+        app,
     ]
 
 

@@ -1,7 +1,9 @@
 """Missions, trade-fair presences and forums that carry the business between regions."""
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -40,6 +42,43 @@ class MissionKind(models.TextChoices):
 
 
 END_BEFORE_START_MESSAGE = _("A mission cannot end before it starts.")
+# The country of a side whose regions lie in more than one country.
+SEVERAL_COUNTRIES = "*"
+SIDES = {"origin_regions": "origin_country", "destination_regions": "destination_country"}
+
+
+def country_of_all(codes) -> str:
+    """The one country of these regions, "" for none, SEVERAL_COUNTRIES for more than one."""
+    countries = {str(code) for code in codes}
+    if len(countries) > 1:
+        return SEVERAL_COUNTRIES
+    return countries.pop() if countries else ""
+
+
+def on_side(relation: str, country: str) -> Q:
+    """Missions with a region in ``country`` on this side (origin_regions or
+    destination_regions). The copied country column answers from its index; only the missions
+    whose regions on that side lie in several countries are looked up region by region."""
+    column = SIDES[relation]
+    links = getattr(Mission, relation).through.objects.filter(region__country=country)
+    return Q(**{column: country}) | Q(
+        **{column: SEVERAL_COUNTRIES, "pk__in": links.values("mission_id")}
+    )
+
+
+def from_country(country: str) -> Q:
+    return on_side("origin_regions", country)
+
+
+def to_country(country: str) -> Q:
+    return on_side("destination_regions", country)
+
+
+class MissionQuerySet(DirectoryQuerySet):
+    def refresh_countries(self) -> None:
+        """Copy the countries of these missions' regions into their country columns."""
+        for mission in self.prefetch_related("origin_regions", "destination_regions"):
+            mission.refresh_countries()
 
 
 class Mission(MultilingualNames, DirectoryRecord):
@@ -105,13 +144,27 @@ class Mission(MultilingualNames, DirectoryRecord):
         verbose_name=_("related office"),
     )
 
+    origin_country = models.CharField(
+        _("origin country"),
+        max_length=2,
+        blank=True,
+        editable=False,
+        help_text=_("The country of the origin regions; * when they lie in several."),
+    )
+    destination_country = models.CharField(
+        _("destination country"),
+        max_length=2,
+        blank=True,
+        editable=False,
+        help_text=_("The country of the destination regions; * when they lie in several."),
+    )
     search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "leader", "venue")
 
     history = HistoricalRecords(
         m2m_fields=[organisers, origin_regions, destination_regions, participating_firms],
-        excluded_fields=["search_text"],
+        excluded_fields=["search_text", "origin_country", "destination_country"],
     )
-    objects = DirectoryQuerySet.as_manager()
+    objects = MissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mission")
@@ -122,6 +175,10 @@ class Mission(MultilingualNames, DirectoryRecord):
             SortIndex("start", name="mission_start_order"),
             SortIndex("start", within="kind", name="mission_kind_order"),
             SortIndex("delegation_size", name="mission_delegation_order"),
+            models.Index(
+                fields=["origin_country", "destination_country"], name="mission_countries"
+            ),
+            models.Index(fields=["destination_country"], name="mission_destination_country"),
             models.Index(fields=["name_en", "id"], name="mission_name_order"),
             TrigramIndex(fields=["search_text"], name="mission_search_trigram"),
         ]
@@ -148,6 +205,18 @@ class Mission(MultilingualNames, DirectoryRecord):
     def end_display(self) -> str:
         return format_partial_date(self.end, self.end_precision)
 
+    def refresh_countries(self) -> None:
+        """Copy the countries of the mission's regions into ``origin_country`` and
+        ``destination_country``, where an index serves the country filters."""
+        values = {
+            column: country_of_all(region.country for region in getattr(self, relation).all())
+            for relation, column in SIDES.items()
+        }
+        if any(getattr(self, column) != value for column, value in values.items()):
+            for column, value in values.items():
+                setattr(self, column, value)
+            Mission.objects.filter(pk=self.pk).update(**values)
+
     def clean(self):
         errors: dict = {}
         clean_partial_date(self, "start", errors)
@@ -155,3 +224,48 @@ class Mission(MultilingualNames, DirectoryRecord):
         clean_date_order(self, "start", "end", errors, END_BEFORE_START_MESSAGE)
         clean_amount(self, "outcome_value", "outcome_currency", errors)
         raise_if_errors(errors)
+
+
+@receiver(m2m_changed, sender=Mission.origin_regions.through)
+@receiver(m2m_changed, sender=Mission.destination_regions.through)
+def follow_mission_regions(sender, instance, action, reverse, pk_set, **kwargs):
+    """A mission's regions changed, from either side of the relation: copy their countries."""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            instance.refresh_countries()
+    elif action == "pre_clear":
+        # The region's missions are about to be unlinked: note which, to refresh them after.
+        instance._missions_cleared = list(
+            sender.objects.filter(region=instance).values_list("mission_id", flat=True)
+        )
+    elif action in ("post_add", "post_remove", "post_clear"):
+        missions = pk_set if action != "post_clear" else instance._missions_cleared
+        Mission.objects.filter(pk__in=missions).refresh_countries()
+
+
+@receiver(post_save, sender=Region)
+def follow_region_country_in_missions(sender, instance, **kwargs):
+    """Missions keep a copy of their regions' countries: follow a region whose country
+    changes."""
+    country = str(instance.country)
+    kept = [country, SEVERAL_COUNTRIES]
+    stale = Mission.objects.filter(
+        Q(origin_regions=instance) & ~Q(origin_country__in=kept)
+        | Q(destination_regions=instance) & ~Q(destination_country__in=kept)
+    )
+    Mission.objects.filter(pk__in=stale.values("pk")).refresh_countries()
+
+
+@receiver(pre_delete, sender=Region)
+def note_missions_of_deleted_region(sender, instance, **kwargs):
+    instance._missions_linked = list(
+        Mission.objects.filter(Q(origin_regions=instance) | Q(destination_regions=instance))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@receiver(post_delete, sender=Region)
+def follow_deleted_region(sender, instance, **kwargs):
+    """Deleting a region unlinks it from its missions without m2m_changed: copy anew."""
+    Mission.objects.filter(pk__in=instance._missions_linked).refresh_countries()

@@ -70,7 +70,7 @@ class DirectoryQuerySet(models.QuerySet):
                 content_type__model=opts.model_name,
                 object_id=OuterRef("pk"),
             ).values("object_id")
-        count = citations.annotate(n=Count("pk")).values("n")
+        count = citations.annotate(n=Count("*")).values("n")
         return self.annotate(citation_count=Coalesce(Subquery(count), 0))
 
     def either_of(self, conditions) -> "DirectoryQuerySet":
