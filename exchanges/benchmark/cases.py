@@ -333,7 +333,15 @@ def mission_between(first: str, second: str) -> str:
             f"exchanges_mission_destination_regions WHERE region_id IN ({in_country(destination)})"
         )
 
-    return f"m.id IN ({one_way(first, second)} UNION {one_way(second, first)})"
+    # The copied countries answer for missions whose sides each lie in one country.
+    several = (
+        f"((m.origin_country = '*' OR m.destination_country = '*') AND m.id IN "
+        f"({one_way(first, second)} UNION {one_way(second, first)}))"
+    )
+    return (
+        f"((m.origin_country = '{first}' AND m.destination_country = '{second}') OR "
+        f"(m.origin_country = '{second}' AND m.destination_country = '{first}') OR {several})"
+    )
 
 
 def mission_in(region_id: int) -> str:
@@ -423,11 +431,12 @@ def stats_floor(dialect: Dialect, pair: tuple[str, str] | None = None) -> str:
     offices = f" WHERE {office_pair(*pair)}" if pair else ""
     missions = f" WHERE {mission_between(*pair)}" if pair else ""
     ends = (
-        f"SELECT region_a_id AS region FROM exchanges_sistertie t{ties} UNION ALL "
-        f"SELECT region_b_id FROM exchanges_sistertie t{ties}"
+        f"SELECT region_a_id AS region, count(*) AS n FROM exchanges_sistertie t{ties} "
+        f"GROUP BY 1 UNION ALL SELECT region_b_id, count(*) FROM exchanges_sistertie t{ties} "
+        "GROUP BY 1"
     )
     top = (
-        f"SELECT ends.region, count(*) AS n FROM ({ends}) ends GROUP BY ends.region "
+        f"SELECT ends.region, sum(ends.n) AS n FROM ({ends}) ends GROUP BY ends.region "
         "ORDER BY n DESC LIMIT 10"
     )
     return " UNION ALL ".join(
@@ -569,7 +578,14 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
         Case(
             "offices pair",
             "/offices/?pair=JP-KR",
-            offices_page(office_pair("JP", "KR"), keys_from=OFFICE_TABLES),
+            page(
+                OFFICE_COLUMNS,
+                OFFICE_TABLES,
+                office_pair("JP", "KR"),
+                OFFICE_ORDER,
+                keys_from=OFFICE_TABLES,
+                key="o",
+            ),
             LIST,
         ),
         Case("missions", "/missions/", missions_page(), LIST),

@@ -107,22 +107,25 @@ class SisterTieQuerySet(DirectoryQuerySet):
         return pairs
 
     def most_tied_regions(self, limit: int) -> list[tuple[int, int]]:
-        """(region id, number of these ties it takes part in), most first, then by name: one
-        GROUP BY over both ends of the ties, in the database."""
-        ends = self.order_by().values("region_a_id", "region_b_id")
-        ties_sql, params = ends.query.sql_with_params()
+        """(region id, number of these ties it takes part in), most first, then by name:
+        counted in the database, each side of the ties grouped on its own (an index on the
+        side's column can serve that) and the two counts added."""
+        ties = self.order_by().values("region_a_id", "region_b_id")
+        ties_sql, params = ties.query.sql_with_params()
         connection = connections[self.db]
         region = connection.ops.quote_name(Region._meta.db_table)
+        sides = " UNION ALL ".join(
+            f"SELECT {side} AS region_id, COUNT(*) AS n FROM ({ties_sql}) ties GROUP BY {side}"
+            for side in ("region_a_id", "region_b_id")
+        )
         sql = (
-            f"WITH ties AS ({ties_sql}), ends AS ("
-            "SELECT region_a_id AS region_id FROM ties UNION ALL SELECT region_b_id FROM ties) "
-            "SELECT ends.region_id, COUNT(*) AS n FROM ends "
+            f"SELECT ends.region_id, SUM(ends.n) AS n FROM ({sides}) ends "
             f"JOIN {region} r ON r.id = ends.region_id GROUP BY ends.region_id, r.name_en "
             "ORDER BY n DESC, r.name_en, ends.region_id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return [(region_id, n) for region_id, n in cursor.fetchall()]
+            cursor.execute(sql, [*params, *params, limit])
+            return [(region_id, int(n)) for region_id, n in cursor.fetchall()]
 
 
 def country_of(side: str):
