@@ -440,3 +440,17 @@ class SourceFilterSet(DirectoryFilterSet):
             object_id__in=Region.objects.filter(country=value).values("pk"),
         ).values("source")
         return queryset.filter(pk__in=citing)
+
+
+# Each record type's FilterSet, for the admin's search and autocompletes.
+FILTERSET_OF = {
+    filterset.Meta.model: filterset
+    for filterset in (
+        RegionFilterSet,
+        SisterTieFilterSet,
+        FirmFilterSet,
+        OverseasOfficeFilterSet,
+        MissionFilterSet,
+        SourceFilterSet,
+    )
+}

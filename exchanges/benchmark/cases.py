@@ -205,13 +205,15 @@ def page(
     """One page of rows and the total it shows, in one query: the window's keys first, from
     the one table the filter needs (``keys_from``), then those rows with their joins."""
     where_sql = f" WHERE {where}" if where else ""
-    keys_from = keys_from or tables.split(" JOIN ")[0].replace(" LEFT", "")
-    alias = key or keys_from.split()[-1]
+    main, _join, joins = tables.replace(" LEFT JOIN ", " JOIN ").partition(" JOIN ")
+    keys_from = keys_from or main
+    alias = key or main.split()[-1]
+    joined = tables[len(main) :]
     return (
         f"WITH page_keys AS (SELECT {alias}.id AS page_id FROM {keys_from}{where_sql} "
         f"ORDER BY {order} LIMIT {PAGE_ROWS} OFFSET {offset}) "
         f"SELECT {columns}, (SELECT count(*) FROM {keys_from}{where_sql}) AS total "
-        f"FROM page_keys JOIN {tables} ON {alias}.id = page_keys.page_id ORDER BY {order}"
+        f"FROM page_keys JOIN {main} ON {alias}.id = page_keys.page_id{joined} ORDER BY {order}"
     )
 
 

@@ -13,7 +13,7 @@ BATCH = 2000
 NAMES = ("name_en", "name_ja", "name_zh", "name_ko")
 # What search_text holds for each model, as of this migration.
 SEARCHED = {
-    "Region": (*NAMES, "slug"),
+    "Region": (*NAMES, "slug", "wikidata_id"),
     "SisterTie": ("source_label",),
     "Firm": (*NAMES, "sector", "goods", "key_people"),
     "OverseasOffice": (*NAMES, "head_name"),

@@ -1,8 +1,9 @@
 """The QuerySet every directory model shares.
 
-- Pages deep into a list stay as fast as the first: a slice that skips rows (``OFFSET``) first
-  fetches only the primary keys of its window, which an index on the sort order can answer
-  without reading the rows it skips, then loads those few rows with their joins.
+- A page is read in two steps: the primary keys of its window first, which an index on the sort
+  order can answer without reading the rows it skips (``OFFSET``), or which the database sorts
+  as narrow rows when a filter keeps it from the index; then those few rows with their joins.
+  Deep pages stay as fast as the first.
 - A missing value sorts as the smallest one (undated ties come first from the oldest, last from
   the newest), on PostgreSQL as SQLite does it anyway: both databases give the same order, and
   one index serves a sort in both directions.
@@ -39,7 +40,8 @@ class DirectoryQuerySet(models.QuerySet):
     def __getitem__(self, key):
         if (
             isinstance(key, slice)
-            and key.start
+            and key.step is None
+            and (key.start or key.stop is not None)
             and self._result_cache is None
             and not self.query.is_sliced
             and self._iterable_class is ModelIterable

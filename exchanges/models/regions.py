@@ -133,7 +133,7 @@ class Region(MultilingualNames, DirectoryRecord):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 
-    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "slug")
+    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "slug", "wikidata_id")
 
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = RegionQuerySet.as_manager()
