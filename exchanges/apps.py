@@ -8,6 +8,10 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import caching, checks  # noqa: F401 - checks register themselves
+        from .models.search import ensure_sqlite_search_tables
 
         caching.connect_signals()
+        post_migrate.connect(ensure_sqlite_search_tables, sender=self)

@@ -35,7 +35,7 @@ from .models import (
     TieType,
 )
 from .models.missions import from_country, to_country
-from .models.search import normalise, search_condition_value
+from .models.search import matching
 from .widgets import QuickSelect
 
 
@@ -162,11 +162,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value: str):
         for word in value.split():
-            operand = search_condition_value(normalise(word))
-            conditions = [Q(search_text__contains=operand)]
+            conditions = [matching(queryset.model, word)]
             for relation, model in self.related_search:
-                matching = model.objects.filter(search_text__contains=operand).values("pk")
-                conditions.append(Q(**{f"{relation}__in": matching}))
+                related = model.objects.filter(matching(model, word)).values("pk")
+                conditions.append(Q(**{f"{relation}__in": related}))
             queryset = queryset.either_of(conditions)
         return queryset
 

@@ -111,6 +111,34 @@ def test_ties_are_found_by_either_region_or_their_own_label(empty_directory):
     assert list(found) == [by_label]
 
 
+def test_search_follows_renames_and_deletions(empty_directory):
+    def found(word):
+        filterset = filters.RegionFilterSet({"q": word}, queryset=Region.objects.all())
+        return set(filterset.qs.values_list("slug", flat=True))
+
+    busan = make_region("busan", "KR", name_ja="釜山広域市")
+    assert found("釜山広域") == {"busan"}
+    busan.name_ja = "釜山市"
+    busan.save()
+    assert found("釜山広域") == set() and found("釜山市") == {"busan"}
+    Region.objects.filter(pk=busan.pk).update(search_text="renamed by hand")
+    assert found("釜山市") == set() and found("renamed") == {"busan"}
+    busan.delete()
+    assert found("renamed") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 search tables")
+def test_sqlite_search_tables_are_repaired_after_migrations(empty_directory):
+    from exchanges.models.search import ensure_sqlite_search_tables
+
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "exchanges_region_search_insert"')
+    make_region("mitsuke", name_ja="見附市")  # not mirrored: its trigger is gone
+    ensure_sqlite_search_tables()
+    found = filters.RegionFilterSet({"q": "見附市"}, queryset=Region.objects.all()).qs
+    assert list(found.values_list("slug", flat=True)) == ["mitsuke"]
+
+
 @pytest.mark.parametrize(
     "query, field",
     [("a b c d e f g h i", "q"), ("x" * (filters.MAX_SEARCH_LENGTH + 1), "q")],

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django.db.models import Count
 
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
-from ..models.search import normalise, search_condition_value
+from ..models.search import glob, normalise, search_condition_value
 
 PAGE_ROWS = 50
 EXPORT_ROWS = 10_000
@@ -170,14 +170,18 @@ def quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def matches(alias: str, term: str) -> str:
-    """The hand-written form of ``q``: the normalised word in the record's search text."""
-    operand = quoted(search_condition_value(normalise(term)))
-    return f"{alias}.search_text LIKE '%{operand}%'"
+def matching_ids(table: str, term: str, dialect: Dialect) -> str:
+    """Ids of the records whose search text holds the word: through the trigram index on
+    PostgreSQL, through the FTS5 trigram table on SQLite (for words of 3 characters or more)."""
+    operand = search_condition_value(normalise(term))
+    if dialect.vendor == "sqlite" and len(operand) >= 3:
+        return f"SELECT rowid FROM {table}_search WHERE search_text GLOB '{quoted(glob(operand))}'"
+    return f"SELECT id FROM {table} WHERE search_text LIKE '%{quoted(operand)}%'"
 
 
-def matching_ids(table: str, term: str) -> str:
-    return f"SELECT id FROM {table} x WHERE {matches('x', term)}"
+def matches(alias: str, table: str, term: str, dialect: Dialect) -> str:
+    """The hand-written form of ``q`` on one record type."""
+    return f"{alias}.id IN ({matching_ids(table, term, dialect)})"
 
 
 def subtree(region_id: int) -> str:
@@ -257,15 +261,13 @@ def tie_in(region_id: int) -> str:
     )
 
 
-def tie_search(term: str) -> str:
-    regions = matching_ids("exchanges_region", term)
-    own = matches("exchanges_sistertie", term)
+def tie_search(term: str, dialect: Dialect) -> str:
+    regions = matching_ids("exchanges_region", term, dialect)
+    own = matching_ids("exchanges_sistertie", term, dialect)
+    ties = "exchanges_sistertie"
     return (
-        "t.id IN ("
-        + either(
-            "exchanges_sistertie", own, f"region_a_id IN ({regions})", f"region_b_id IN ({regions})"
-        )
-        + ")"
+        f"t.id IN ({own} UNION SELECT id FROM {ties} WHERE region_a_id IN ({regions}) "
+        f"UNION SELECT id FROM {ties} WHERE region_b_id IN ({regions}))"
     )
 
 
@@ -354,10 +356,10 @@ def mission_in(region_id: int) -> str:
     )
 
 
-def mission_search(term: str) -> str:
-    regions = matching_ids("exchanges_region", term)
+def mission_search(term: str, dialect: Dialect) -> str:
+    regions = matching_ids("exchanges_region", term, dialect)
     return (
-        f"m.id IN (SELECT id FROM exchanges_mission WHERE {matches('exchanges_mission', term)} "
+        f"m.id IN ({matching_ids('exchanges_mission', term, dialect)} "
         f"UNION {missions_linked('origin_regions', regions)} "
         f"UNION {missions_linked('destination_regions', regions)})"
     )
@@ -397,16 +399,21 @@ def source_detail(source_id: int) -> str:
     )
 
 
-def search_floor(term: str) -> str:
+def search_floor(term: str, dialect: Dialect) -> str:
     """The first ten matches of each record type and their counts, in one query."""
     parts = []
     for kind, table, alias, ids in (
-        ("region", "exchanges_region", "r", matching_ids("exchanges_region", term)),
-        ("tie", "exchanges_sistertie", "t", tie_search(term)[len("t.id IN (") : -1]),
-        ("firm", "exchanges_firm", "f", matching_ids("exchanges_firm", term)),
-        ("office", "exchanges_overseasoffice", "o", matching_ids("exchanges_overseasoffice", term)),
-        ("mission", "exchanges_mission", "m", mission_search(term)[len("m.id IN (") : -1]),
-        ("source", "exchanges_source", "s", matching_ids("exchanges_source", term)),
+        ("region", "exchanges_region", "r", matching_ids("exchanges_region", term, dialect)),
+        ("tie", "exchanges_sistertie", "t", tie_search(term, dialect)[len("t.id IN (") : -1]),
+        ("firm", "exchanges_firm", "f", matching_ids("exchanges_firm", term, dialect)),
+        (
+            "office",
+            "exchanges_overseasoffice",
+            "o",
+            matching_ids("exchanges_overseasoffice", term, dialect),
+        ),
+        ("mission", "exchanges_mission", "m", mission_search(term, dialect)[len("m.id IN (") : -1]),
+        ("source", "exchanges_source", "s", matching_ids("exchanges_source", term, dialect)),
     ):
         parts.append(
             f"SELECT * FROM (SELECT '{kind}' AS kind, {alias}.id, {alias}.search_text, "
@@ -645,37 +652,37 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
     # Search in every script, on lists and on /search/.
     for script, term in SEARCH_TERMS.items():
         url = f"/ties/?q={quote(term)}"
-        cases.append(Case(f"ties q {script}", url, tie_page(tie_search(term)), SEARCH))
+        cases.append(Case(f"ties q {script}", url, tie_page(tie_search(term, dialect)), SEARCH))
     cases += [
         Case(
             "api ties q kanji",
             f"/api/v1/ties/?q={quote(SEARCH_TERMS['kanji'])}",
-            tie_page(tie_search(SEARCH_TERMS["kanji"])),
+            tie_page(tie_search(SEARCH_TERMS["kanji"], dialect)),
             SEARCH,
         ),
         Case(
             "regions q hangul",
             f"/regions/?q={quote(SEARCH_TERMS['hangul'])}",
-            regions_page(matches("r", SEARCH_TERMS["hangul"])),
+            regions_page(matches("r", "exchanges_region", SEARCH_TERMS["hangul"], dialect)),
             SEARCH,
         ),
         Case(
             "firms q latin",
             f"/firms/?q={SEARCH_TERMS['latin']}",
-            firms_page(matches("f", SEARCH_TERMS["latin"])),
+            firms_page(matches("f", "exchanges_firm", SEARCH_TERMS["latin"], dialect)),
             SEARCH,
         ),
         Case(
             "missions q hanzi",
             f"/missions/?q={quote(SEARCH_TERMS['hanzi'])}",
-            missions_page(mission_search(SEARCH_TERMS["hanzi"])),
+            missions_page(mission_search(SEARCH_TERMS["hanzi"], dialect)),
             SEARCH,
         ),
     ]
     for script in ("kanji", "hangul", "latin"):
         term = SEARCH_TERMS[script]
         url = f"/search/?q={quote(term)}"
-        cases.append(Case(f"search {script}", url, search_floor(term), SEARCH))
+        cases.append(Case(f"search {script}", url, search_floor(term, dialect), SEARCH))
     # Detail pages.
     cases += [
         Case(

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from .base import DirectoryRecord, MultilingualNames, raise_if_errors
 from .indexes import SortIndex, TrigramIndex
 from .querysets import DirectoryQuerySet
-from .search import SearchTextField, normalise, search_condition_value
+from .search import SearchTextField
 
 # How far below a region the ``region`` filters reach: Jilin → Yanbian → Yanji → its districts.
 SUBTREE_DEPTH = 3
@@ -47,10 +47,6 @@ def top_region_of(path: str) -> Coalesce:
 
 
 class RegionQuerySet(DirectoryQuerySet):
-    def matching(self, word: str) -> "RegionQuerySet":
-        """Regions whose names or slug contain the search word, in any script."""
-        return self.filter(search_text__contains=search_condition_value(normalise(word)))
-
     def subtree(self, **lookup) -> models.QuerySet:
         """Ids of the regions matching ``lookup`` and of those up to SUBTREE_DEPTH levels below
         them: one subquery per level, each served by the index on ``parent``."""
