@@ -47,8 +47,23 @@ class DirectoryQuerySet(models.QuerySet):
             and self._iterable_class is ModelIterable
         ):
             window = self.prefetch_related(None).values("pk")[key]
-            return self.filter(pk__in=window)
+            return self.rows_in(window)
         return super().__getitem__(key)
+
+    def rows_in(self, window) -> "DirectoryQuerySet":
+        """The rows whose keys ``window`` selects, shaped as these are (joins, deferred fields,
+        prefetches, order) but without their filters: the window has applied them already,
+        and a filter evaluated again would cost as much as the first time."""
+        if self.query.annotations or self.query.distinct or self.query.extra:
+            return self.filter(pk__in=window)  # columns computed under these filters
+        rows = self.model._default_manager.filter(pk__in=window)
+        rows.query.select_related = self.query.select_related
+        rows.query.deferred_loading = self.query.deferred_loading
+        rows.query.order_by = self.query.order_by
+        rows.query.default_ordering = self.query.default_ordering
+        rows.query.standard_ordering = self.query.standard_ordering
+        rows._prefetch_related_lookups = self._prefetch_related_lookups
+        return rows
 
     def without_long_text(self, *related: str) -> "DirectoryQuerySet":
         """Leaves out the long free text (notes, descriptions, search text) of these rows and
