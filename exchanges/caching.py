@@ -20,6 +20,9 @@ from simple_history.models import HistoricalChanges
 
 VERSION_KEY = "directory:version"
 TIMEOUT = 60 * 60  # s; entries of the current version are recomputed at least this often
+# Part of every key: raise it when what is cached changes shape, so that a new release never
+# reads an object the previous one pickled.
+FORMAT = 1
 
 
 def data_version() -> int:
@@ -42,7 +45,7 @@ def cached(name: str, parts, compute, timeout: int = TIMEOUT):
     """``compute()``, or what it gave for the same ``name`` and ``parts`` in the reader's
     language since the directory last changed."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"directory:{name}:{get_language()}:{digest}:{data_version()}"
+    key = f"directory:{FORMAT}:{name}:{get_language()}:{digest}:{data_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -25,7 +25,7 @@ LAYOUT_WORK = 400_000  # pairs of regions pushed apart, summed over the iteratio
 NETWORK_TIES = 100  # drawn one by one up to this many
 NETWORK_NODES = 40  # beyond, the first-level regions with most ties
 NETWORK_EDGES = 150  # and the strongest links between them
-CIRCLE_RADIUS = 250
+CIRCLE_RADIUS = 210  # px, leaving room around the circle for names read outwards
 HUB_DEGREE = 3  # regions with at least this many ties are drawn and labelled as hubs
 COUNTRY_COLOURS = ("JP", "KR", "CN")
 
@@ -37,18 +37,34 @@ class Node:
     x: float = 0.0
     y: float = 0.0
     label_position: str = "end"  # "above", or left ("start") or right ("end") of the circle
+    most: int = 0  # in a network of many ties, the most ties of any node: sized against it
+    angle: float | None = None  # on a circle: the name points outwards along this angle
+
+    @property
+    def label_rotation(self) -> float | None:
+        """Degrees to turn a name on a circle so that it reads outwards, never upside down."""
+        if self.angle is None:
+            return None
+        degrees = math.degrees(self.angle)
+        return round(degrees if math.cos(self.angle) >= 0 else degrees + 180, 1)
 
     @property
     def radius(self) -> float:
+        if self.most:
+            return round(5 + 13 * math.sqrt(self.degree / self.most), 1)
         return round(5 + 4 * math.sqrt(self.degree - 1), 1)
 
     @property
     def label_x(self) -> float:
+        if self.angle is not None:
+            return round(self.x + math.cos(self.angle) * (self.radius + 4), 1)
         offset = {"above": 0, "start": -(self.radius + 4), "end": self.radius + 4}
         return round(self.x + offset[self.label_position], 1)
 
     @property
     def label_y(self) -> float:
+        if self.angle is not None:
+            return round(self.y + math.sin(self.angle) * (self.radius + 4), 1)
         return round(self.y - self.radius - 6 if self.label_position == "above" else self.y, 1)
 
     @property
@@ -247,14 +263,16 @@ def build_between_top_regions(pairs, tie_total: int, top_regions) -> Network:
             top_regions[pk].name_en,
         )
     )
-    nodes = {pk: Node(top_regions[pk], degree[pk]) for pk in chosen}
-    centre_x, centre_y = WIDTH / 2, CIRCLE_RADIUS + NODE_ROOM + 20
+    most = max(degree.values())
+    nodes = {pk: Node(top_regions[pk], degree[pk], most=most) for pk in chosen}
+    centre_x, centre_y = WIDTH / 2, WIDTH / 2  # as much room above and below as beside
     for i, pk in enumerate(chosen):
         angle = 2 * math.pi * i / len(chosen) - math.pi / 2
         node = nodes[pk]
         node.x = round(centre_x + CIRCLE_RADIUS * math.cos(angle), 1)
         node.y = round(centre_y + CIRCLE_RADIUS * math.sin(angle), 1)
         node.label_position = "end" if math.cos(angle) >= 0 else "start"
+        node.angle = angle
     links = [
         (first, second, n)
         for (first, second), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))

@@ -41,10 +41,15 @@ class PlacedRegion:
     ties: int = 0
     labelled: bool = False  # takes part in what the map shows
     label: str = ""  # "end" or "start" of the dot when its name fits there, else ""
+    most: int = 0  # on a map of many ties, the most any region has: dots are sized against it
 
     @property
     def radius(self) -> float:
-        return round(3 + 2 * math.sqrt(self.ties), 1) if self.ties else 2.5
+        if not self.ties:
+            return 2.5
+        if self.most:
+            return round(3 + 12 * math.sqrt(self.ties / self.most), 1)
+        return round(3 + 2 * math.sqrt(self.ties), 1)
 
     @property
     def label_dx(self) -> float:
@@ -86,11 +91,22 @@ class OfficeMarker:
     def total(self) -> int:
         return self.count or len(self.offices)
 
+    SIZE = 6
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Just above the host region's dot."""
+        return self.host.x, self.host.y - self.host.radius - 9
+
     @property
     def points(self) -> str:
-        """A diamond just above the host region's dot."""
-        x, y, size = self.host.x, self.host.y - self.host.radius - 9, 6
+        (x, y), size = self.centre, self.SIZE
         return f"{x},{y - size} {x + size},{y} {x},{y + size} {x - size},{y}"
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        (x, y), size = self.centre, self.SIZE
+        return x - size, y - size, x + size, y + size
 
 
 @dataclass
@@ -165,10 +181,11 @@ def dot_box(spot: PlacedRegion) -> tuple[float, float, float, float]:
     return (spot.x - spot.radius, spot.y - spot.radius, spot.x + spot.radius, spot.y + spot.radius)
 
 
-def label(places: list[PlacedRegion]) -> None:
-    """Name the busiest regions where the name fits beside its dot without covering another
-    name or dot; the rest keep their name in the dot's tooltip and in the lists below."""
-    taken = [dot_box(spot) for spot in places]
+def label(places: list[PlacedRegion], markers, width: float) -> None:
+    """Name the busiest regions where the name fits beside its dot, inside the picture,
+    without covering another name, dot or office marker; the rest keep their name in the dot's
+    tooltip and in the lists below."""
+    taken = [dot_box(spot) for spot in places] + [marker.box for marker in markers]
     named = 0
     for spot in sorted(places, key=lambda p: (-p.ties, p.region.name_en)):
         if named == LABELS:
@@ -176,13 +193,14 @@ def label(places: list[PlacedRegion]) -> None:
         if not spot.labelled:
             continue
         own = dot_box(spot)
-        width = text_width(spot.region.name, LABEL_SIZE)
+        label_width = text_width(spot.region.name, LABEL_SIZE)
         top, bottom = spot.y - LABEL_SIZE / 2, spot.y + LABEL_SIZE / 2
         for side in ("end", "start"):
             spot.label = side
-            left = spot.x + spot.label_dx - (width if side == "start" else 0)
-            box = (left, top, left + width, bottom)
-            if not any(overlaps(box, other) for other in taken if other != own):
+            left = spot.x + spot.label_dx - (label_width if side == "start" else 0)
+            box = (left, top, left + label_width, bottom)
+            inside = left >= 0 and left + label_width <= width
+            if inside and not any(overlaps(box, other) for other in taken if other != own):
                 taken.append(box)
                 named += 1
                 break
@@ -230,6 +248,10 @@ def build(
         taking_part[pk] = top_regions[pk]
     shown = {**{region.pk: region for region in other_regions}, **taking_part}
     frame, placed = place(shown, tie_count, set(taking_part))
+    if pairs is not None:
+        most = max(tie_count.values(), default=0)
+        for spot in placed.values():
+            spot.most = most
 
     lines = [
         TieLine(tie, curve(placed[tie.region_a_id], placed[tie.region_b_id]))
@@ -260,7 +282,7 @@ def build(
     )
     # Small dots first, so that the regions with ties are drawn on top of them.
     regions = sorted(placed.values(), key=lambda p: (p.labelled, p.ties, p.region.name_en))
-    label(regions)
+    label(regions, markers.values(), frame.width)
     return TieMap(
         frame=frame,
         land=basemap.land_paths(frame),

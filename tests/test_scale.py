@@ -492,6 +492,8 @@ def test_map_names_never_cover_each_other(client, empty_directory):
     assert boxes
     for i, box in enumerate(boxes):
         assert not any(tie_map.overlaps(box, other) for other in boxes[i + 1 :])
+        assert box[0] >= 0 and box[2] <= drawn.width
+        assert not any(tie_map.overlaps(box, marker.box) for marker in drawn.offices)
 
 
 def test_the_network_of_many_ties_is_drawn_between_first_level_regions(
