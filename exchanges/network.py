@@ -82,6 +82,11 @@ class Node:
         return self.degree >= HUB_DEGREE
 
 
+def line_width(ties: int) -> float:
+    """The stroke of a line that stands for ``ties`` ties: thicker for more, within reason."""
+    return round(min(1 + math.sqrt(ties) / 2, 9), 1)
+
+
 @dataclass
 class Edge:
     tie: object  # None when the edge stands for the ties between two first-level regions
@@ -96,7 +101,7 @@ class Edge:
 
     @property
     def width(self) -> float:
-        return round(min(1 + math.sqrt(self.ties) / 2, 9), 1)
+        return line_width(self.ties)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import basemap
 from .charts import text_width
+from .network import line_width
 
 # Ties between close regions (Nagasaki and the districts of Busan) would overlap as straight
 # lines; a gentle curve, bent by this share of its length, keeps them apart.
@@ -78,7 +79,7 @@ class Link:
 
     @property
     def width(self) -> float:
-        return round(min(1 + math.sqrt(self.ties) / 2, 9), 1)
+        return line_width(self.ties)
 
 
 @dataclass

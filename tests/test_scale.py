@@ -717,3 +717,15 @@ def test_downloads_read_only_the_fields_they_write(client, name):
     full_rows = [[get(record) for get in getters] for record in view.queryset.all()]
     slim_rows = [[get(record) for get in getters] for record in slim]
     assert slim_rows == full_rows
+
+
+def test_a_cache_in_each_worker_is_flagged_for_deployment(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [warning.id for warning in checks.cache_shared_by_workers(None)] == ["exchanges.W002"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert checks.cache_shared_by_workers(None) == []
