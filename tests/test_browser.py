@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/ for a human to look at.
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -196,4 +197,37 @@ def test_switching_language_keeps_the_filters(page, live_server):
         page.locator("svg.tie-map path.tie").count()
         == SisterTie.objects.filter(tie_type="friendship").count()
     )
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("path, svg_class", [("/map/", "tie-map"), ("/network/", "network")])
+def test_many_ties_are_drawn_gathered_and_open_their_list(
+    page, live_server, monkeypatch, language, path, svg_class
+):
+    from exchanges import network, tie_map
+
+    # As if the directory were full: gather as soon as there is more than one tie.
+    monkeypatch.setattr(tie_map, "MAP_TIES", 1)
+    monkeypatch.setattr(network, "NETWORK_TIES", 1)
+    prefix = "" if language == "en" else f"/{language}"
+    page.goto(f"{live_server.url}{prefix}{path}")
+    assert page.locator(".note.aggregated").first.is_visible()
+    links = page.locator(f"svg.{svg_class} a:has(.link)")
+    assert links.count() > 0
+    screenshot(page, f"{path.strip('/')}-gathered-{language}")
+    results = Axe().run(page)
+    serious = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    # The line's tooltip gives its number of ties; its list shows exactly those.
+    ties = re.findall(r"\d+", links.first.locator("title").text_content())[-1]
+    href = links.first.get_attribute("href")
+    assert "partner=" in href
+    page.goto(live_server.url + href)
+    assert page.locator("table.records tbody tr").count() == int(ties)
+    assert ties in re.findall(r"\d+", page.locator(".result-count").inner_text())
     assert page.console_errors == []
