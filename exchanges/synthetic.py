@@ -653,7 +653,9 @@ def insert(model, rows: Iterable, log: Callable[[str], None]) -> int:
     while batch := list(itertools.islice(iterator, BATCH_SIZE)):
         model.objects.bulk_create(batch)
         total += len(batch)
-    log(f"{model._meta.verbose_name_plural}: {total:,}")
+    opts = model._meta
+    name = opts.db_table if opts.auto_created else opts.verbose_name_plural  # links: their table
+    log(f"{name}: {total:,}")
     return total
 
 

@@ -10,7 +10,7 @@ Which region is the hub, which year gives about 10,000 rows and so on are read f
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.db.models import Count
@@ -72,7 +72,6 @@ class Case:
     target: Target
     datasette: bool = True  # also time Datasette serving the floor's rows (SQLite)
     heavy: bool = False  # a large download: fewer repetitions, memory watched
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
