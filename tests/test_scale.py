@@ -36,15 +36,19 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def empty_directory():
-    """No directory records, inside the test's transaction: the production fixtures are loaded
-    for every test, and these tests build data of their own."""
+def clear_directory():
+    """No directory records, inside the test's transaction."""
     Citation.objects.all().delete()
     for model in (Mission, SalesRoute, OverseasOffice, SisterTie, Firm, Source):
         model.objects.all().delete()
     Region.objects.update(parent=None, capital=None)
     Region.objects.all().delete()
+
+
+@pytest.fixture
+def empty_directory():
+    """The production fixtures are loaded for every test; these tests build data of their own."""
+    clear_directory()
 
 
 def make_region(slug, country="JP", parent=None, **names):
@@ -560,17 +564,9 @@ def snapshot() -> list:
 def test_the_synthetic_directory_is_the_same_every_time(empty_directory):
     synthetic.populate(0.05, seed=7, log=lambda message: None)
     first = snapshot()
-    empty_directory_again()
+    clear_directory()
     synthetic.populate(0.05, seed=7, log=lambda message: None)
     assert snapshot() == first
-
-
-def empty_directory_again():
-    Citation.objects.all().delete()
-    for model in (Mission, SalesRoute, OverseasOffice, SisterTie, Firm, Source):
-        model.objects.all().delete()
-    Region.objects.update(parent=None, capital=None)
-    Region.objects.all().delete()
 
 
 def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
