@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test install install-dev install-bench migrate load-fixtures lint migrations-check \
-	browser check clean gettext messages compile-messages bench postgres
+.PHONY: run serve test install install-dev install-bench migrate load-fixtures lint \
+	migrations-check browser check clean gettext messages compile-messages bench postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ load-fixtures: migrate
 
 run: load-fixtures compile-messages
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production: DEBUG off, settings from the environment (README, Configuration). Migrates, loads
+# fixture records that never existed, collects static files for whitenoise, and serves with
+# gunicorn (BIND, WEB_CONCURRENCY). A missing setting stops it with a one-line message.
+serve: export DEBUG = 0
+serve: install compile-messages
+	$(MAKE) --no-print-directory load-fixtures
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn -c python:regiontrade.gunicorn
 
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

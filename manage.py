@@ -5,9 +5,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regiontrade.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A missing or wrong setting: one line that says which, not a traceback.
+        sys.exit(f"regiontrade: {error}")
 
 
 if __name__ == "__main__":

@@ -8,10 +8,15 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core.signals import request_finished
         from django.db.models.signals import post_migrate
 
         from . import caching, checks  # noqa: F401 - checks register themselves
+        from .database_cache import create_cache_table
+        from .logs import forget_request_id
         from .models.search import ensure_sqlite_search_tables
 
         caching.connect_signals()
         post_migrate.connect(ensure_sqlite_search_tables, sender=self)
+        post_migrate.connect(create_cache_table, sender=self)
+        request_finished.connect(forget_request_id)

@@ -1,7 +1,8 @@
-"""System checks for what the directory needs of its database and cache in production."""
+"""System checks for what the directory needs of its database, cache and files in production."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connection
 from django.db.utils import DatabaseError
 
@@ -45,3 +46,23 @@ def cache_shared_by_workers(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def static_files_missing() -> bool:
+    """True when pages would name static files by a manifest that ``collectstatic`` has not
+    written: every page would then fail."""
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None)
+    return hashed_files is not None and not hashed_files
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_collected(app_configs, **kwargs):
+    if not static_files_missing():
+        return []
+    return [
+        Error(
+            f"Static files have not been collected into {settings.STATIC_ROOT}.",
+            hint="Run manage.py collectstatic --noinput (make serve does).",
+            id="exchanges.E003",
+        )
+    ]

@@ -12,9 +12,16 @@ same module serves a laptop, CI and production:
   process keeps its own cache in memory); ``CACHE_KEY_PREFIX`` keeps apart sites sharing one.
 - ``DATABASE_STATEMENT_TIMEOUT``: on PostgreSQL, the longest a single SQL statement may run,
   e.g. ``5s``; ``regiontrade/wsgi.py`` sets it for web requests, management commands have none.
+- ``HTTPS``, ``SECURE_PROXY_SSL_HEADER``, ``SECURE_SSL_REDIRECT``, ``HSTS_SECONDS``,
+  ``CSRF_TRUSTED_ORIGINS``, ``TRUSTED_PROXY_COUNT``: how the site is reached (see the README).
+- ``API_ANON_RATE``, ``API_TOKEN_RATE``, ``PAGE_RATE``, ``EXPORT_RATE``: request limits.
+- ``LOG_LEVEL``, ``LOG_FORMAT``: what is logged to standard output, and as ``json`` or ``text``.
+
+The README's configuration table lists every variable with its default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,12 +45,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     SECRET_KEY = "insecure-local-development-key-only"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -67,23 +87,33 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "exchanges",
 ]
 
 MIDDLEWARE = [
+    # An id for every request, in its log lines, its response header and the error page.
+    "exchanges.logs.RequestIdMiddleware",
+    # /healthz answers before host checks, HTTPS redirects and limits, as load balancers need.
+    "exchanges.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers of pages and downloads, counted in the cache all workers share.
+    "exchanges.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user as the author of every historical record.
     "simple_history.middleware.HistoryRequestMiddleware",
     # A statement stopped by DATABASE_STATEMENT_TIMEOUT answers 503 with a reason, not 500.
     "exchanges.middleware.StatementTimeoutMiddleware",
+    # Locks out repeated failed sign-ins (django-axes); last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "regiontrade.urls"
@@ -116,6 +146,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers wait for each other instead of failing with "database is locked" when a
+    # transaction that began by reading wants to write (the shared cache's counters do).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
 # Bounded work: no statement of a web request holds the database longer than this (PostgreSQL).
 STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "")
 if STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -125,17 +160,50 @@ if STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Statistics, the map and the network are cached until a record changes (exchanges/caching.py).
-# With several workers the cache must be shared, or a worker may answer from before a change.
+# One cache for every worker and every machine: request limits are counted in it, and
+# statistics, the map and the network are kept in it until a record changes
+# (exchanges/caching.py). Redis when REDIS_URL is set, otherwise a table of the database
+# (created by migrate), whose counters are made atomic by exchanges/database_cache.py.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "exchanges.database_cache.AtomicDatabaseCache",
+            "LOCATION": "regiontrade_cache",
+            # Django culls a third of the entries past MAX_ENTRIES, counters included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     )
 }
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "regiontrade")
+
+# Request limits, "<number>/<second|minute|hour|day>" or "none" (exchanges/ratelimits.py).
+RATE_LIMITS = {
+    "api-anon": os.environ.get("API_ANON_RATE", "120/minute"),
+    "api-token": os.environ.get("API_TOKEN_RATE", "1200/minute"),
+    "page": os.environ.get("PAGE_RATE", "300/minute"),
+    "export": os.environ.get("EXPORT_RATE", "30/minute"),
+}
+# How many proxies in front of the site append the client's address to X-Forwarded-For.
+# 0: the address is the socket's peer, and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Admin sign-in: after AXES_FAILURE_LIMIT wrong passwords for one user from one address, that
+# pair is locked out for AXES_COOLOFF_MINUTES (django-axes; a superuser unlocks it by deleting
+# the access attempt in the admin, or with manage.py axes_reset_username).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "exchanges.ratelimits.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in, kept for the admin to read
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,7 +230,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,14 +264,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
-        "user": os.environ.get("API_TOKEN_RATE", "1200/minute"),
-    },
+    # RATE_LIMITS below, shared with the pages' limits.
+    "DEFAULT_THROTTLE_CLASSES": ["exchanges.ratelimits.APIThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -252,7 +314,66 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Reaching the site. HTTPS (on by default when DEBUG is off) marks cookies secure, sends HSTS
+# and redirects plain HTTP to HTTPS. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER
+# names the header it sets (X-Forwarded-Proto); a proxy that sets none must redirect itself
+# (SECURE_SSL_REDIRECT=0), and CSRF_TRUSTED_ORIGINS lets the admin's forms through.
+HTTPS = env_bool("HTTPS", not DEBUG)
+proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): pages, admin and API docs load only the site's own
+# scripts, styles and images; nothing inline runs, nothing is fetched from another server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs: one JSON object per line on standard output (LOG_FORMAT=text for reading by eye, the
+# default with DEBUG on), each with the id of its request (exchanges/logs.py). Django writes a
+# warning for every 4xx answer and an error with the traceback for every 500.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "exchanges.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "exchanges.logs.JSONLineFormatter"},
+        "text": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}

@@ -12,7 +12,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,8 +47,8 @@ def keep_the_test_connection():
 
 
 @pytest.fixture(autouse=True)
-def no_rate_limit(monkeypatch):
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+def no_rate_limit(settings):
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, "none")
 
 
 @schema.parametrize()

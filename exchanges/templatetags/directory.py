@@ -24,3 +24,9 @@ def region_links(regions):
 def record_link(record):
     """A record (a region, a firm) as a link named in the reader's language."""
     return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.name)
+
+
+@register.filter
+def whole_minutes(duration) -> int:
+    """A timedelta as the number of minutes it lasts, rounded up."""
+    return -(-int(duration.total_seconds()) // 60)
