@@ -7,6 +7,10 @@ Columns come from the model's table (``tables.py``): the header is each column's
 A download is streamed: rows are read from the database a chunk at a time and written out as they
 come, so the whole directory downloads in constant memory. How each column reads its export
 value is worked out once per column (``cells.py``).
+
+A CSV is safe to open in a spreadsheet: a text that a spreadsheet would run as a formula (one
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
+single quote, numbers stay numbers (``spreadsheets.safe_cell``). JSON is written raw.
 """
 
 import csv
@@ -18,6 +22,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 
 from .cells import value_reader
+from .spreadsheets import safe_cell
 
 EXPORT_FORMATS = ("csv", "json")
 CHUNK_ROWS = 2000  # rows read per database round trip, and written per chunk of the download
@@ -44,7 +49,7 @@ def csv_chunks(header: list[str], rows) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

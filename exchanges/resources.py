@@ -2,9 +2,14 @@
 
 Regions are referred to by slug, everything else by id, so an exported sheet can be edited
 and imported back. Every imported row goes through the model's ``full_clean()``: a row that
-breaks a rule is refused with the row number and the field named.
+breaks a rule is refused with the row number and the field named. A row that would change an
+existing record is refused unless the importing user may change such records: the import
+permission is only the add permission.
 """
 
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget
 
@@ -55,6 +60,28 @@ class DirectoryResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         exclude = ("created", "updated")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Refuses a row that changes an existing record for a user without the change
+        permission (an admin import passes ``user``). An unchanged row is skipped before this."""
+        user = kwargs.get("user")
+        if user is None or instance._state.adding:
+            return
+        opts = instance._meta
+        if not user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}"):
+            raise ValidationError(
+                _(
+                    "Row %(row)s: the %(record)s with id %(id)s already exists, and you may "
+                    "add %(records)s but not change them."
+                )
+                % {
+                    "row": kwargs.get("row_number", 0) + 1,  # as the sheet numbers it: header 1
+                    "record": opts.verbose_name,
+                    "id": instance.pk,
+                    "records": opts.verbose_name_plural,
+                },
+                code="permission",
+            )
 
 
 class RegionResource(DirectoryResource):

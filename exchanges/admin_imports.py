@@ -1,0 +1,158 @@
+"""The admin's spreadsheet import and export, hardened: mixed into every import/export admin.
+
+- Formats: the ones in ``spreadsheets.py``, whose exported cells are safe to open and whose
+  imports refuse an oversized, overlong, crafted or garbled file with a message.
+- The upload is refused above ``SPREADSHEET_IMPORT_MAX_BYTES`` before it is read.
+- The confirm step's hidden fields are signed for the user and the model when the preview is
+  shown: a changed, missing or stale field, or a file that is gone (imported already), redisplays
+  the form with a message and a 400 instead of reading whatever file the fields name.
+- Updating an existing record needs the change permission (``resources.DirectoryResource``).
+"""
+
+import os
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import TempFolderStorage
+
+from . import spreadsheets
+
+CONFIRM_SALT = "exchanges.admin_imports.confirm"
+CONFIRM_MAX_AGE = 12 * 60 * 60  # seconds a preview stays confirmable
+SIGNED_FIELDS = ("import_file_name", "original_file_name", "format", "resource")
+
+
+def signed_values(values: dict, scope: str) -> list[str]:
+    """What the confirm step must send back unchanged, for this user and model (``scope``)."""
+    name = os.path.basename(str(values.get("import_file_name") or ""))
+    rest = [str(values.get(field) or "").strip() for field in SIGNED_FIELDS[1:]]
+    return [scope, name, *rest]
+
+
+class LimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            spreadsheets.check_size(upload.size)
+        except spreadsheets.SpreadsheetRefused as refusal:
+            raise ValidationError(str(refusal), code="too_big") from refusal
+        return upload
+
+
+class SignedConfirmImportForm(ConfirmImportForm):
+    """The confirm step's form: its hidden fields come back as the preview signed them."""
+
+    token = forms.CharField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, scope: str, file_exists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.file_exists = file_exists
+
+    tampered_message = _(
+        "The confirmation does not match the preview (file, format or resource changed): "
+        "choose the file to import again."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            signed = signing.loads(cleaned["token"], salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        except signing.SignatureExpired as error:
+            raise ValidationError(
+                _("The preview has expired: choose the file to import again."), code="expired"
+            ) from error
+        except signing.BadSignature as error:
+            raise ValidationError(self.tampered_message, code="tampered") from error
+        if signed != signed_values(cleaned, self.scope):
+            raise ValidationError(self.tampered_message, code="tampered")
+        if not self.file_exists(cleaned["import_file_name"]):
+            raise ValidationError(
+                _(
+                    "File to import: the uploaded file is no longer there (it was imported "
+                    "already, or has expired); choose it again."
+                ),
+                code="gone",
+            )
+        return cleaned
+
+
+class SpreadsheetAdminMixin:
+    """Mixed in before ``ImportExportModelAdmin``: its formats, limits and confirm step."""
+
+    import_form_class = LimitedImportForm
+    confirm_form_class = SignedConfirmImportForm
+
+    @property
+    def import_formats(self):
+        return spreadsheets.IMPORT_FORMATS
+
+    @property
+    def export_formats(self):
+        return spreadsheets.EXPORT_FORMATS
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "scope": self.confirm_scope(request),
+            "file_exists": self.import_file_exists,
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial:
+            values = signed_values(initial, self.confirm_scope(request))
+            initial["token"] = signing.dumps(values, salt=CONFIRM_SALT)
+        return initial
+
+    def confirm_scope(self, request) -> str:
+        return f"{request.user.pk}:{self.opts.label}"
+
+    def import_file_exists(self, name: str) -> bool:
+        storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+        if isinstance(storage, TempFolderStorage):
+            return os.path.isfile(storage.get_full_path())
+        try:
+            return storage.read() is not None
+        except (OSError, ValueError):
+            return False
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.SpreadsheetRefused):
+            form.add_error("import_file", str(e))
+        elif isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _("The file is not UTF-8 text: save it as “CSV UTF-8” and choose it again."),
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        response = super().process_import(request, **kwargs)
+        if isinstance(response, TemplateResponse) and response.context_data.get("errors"):
+            response.status_code = 400  # the confirm step's fields were refused
+        return response
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As the library's, but its test for formats that keep numbers and dates native
+        # compares exact classes, which ours subclass.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request,
+            queryset,
+            force_native_type=isinstance(file_format, spreadsheets.BINARY_FORMATS),
+            **kwargs,
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
