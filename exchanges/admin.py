@@ -7,10 +7,10 @@ a change history with the fields that changed, and the record's citations inline
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import filters, resources
+from .admin_imports import ImportExportModelAdmin
 from .models import (
     Citation,
     ExchangeArea,

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from import_export import admin as import_export_admin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
 
@@ -156,3 +157,8 @@ class SpreadsheetAdminMixin:
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+
+class ImportExportModelAdmin(SpreadsheetAdminMixin, import_export_admin.ImportExportModelAdmin):
+    """The library's import/export admin with the hardening above; ``admin.py`` imports this
+    one, so every admin that imports and exports spreadsheets has it."""
