@@ -267,3 +267,12 @@ class DirectoryRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LinkRow(models.Model):
+    """A row of a many-to-many field's link table, declared so that its foreign keys can
+    refuse a delete (PROTECT) instead of silently dropping the link. It holds nothing but the
+    two links, so forms, the API and imports edit the field as they would Django's own table."""
+
+    class Meta:
+        abstract = True

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from .base import (
     DirectoryRecord,
+    LinkRow,
     MultilingualNames,
     amount_constraints,
     amount_fields,
@@ -31,6 +32,27 @@ class FirmKind(models.TextChoices):
     PUBLIC_AGENCY = "public_agency", _("public agency")
     RESEARCH_INSTITUTE = "research_institute", _("research institute")
     OTHER = "other", _("other organisation")
+
+
+class FirmPartner(LinkRow):
+    """One direction of a partnership; each partnership is stored both ways. A firm's own
+    rows go with it, but a firm that another lists as its partner cannot be deleted."""
+
+    from_firm = models.ForeignKey(
+        "Firm", on_delete=models.CASCADE, related_name="+", verbose_name=_("firm")
+    )
+    to_firm = models.ForeignKey(
+        "Firm", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner firm")
+    )
+
+    class Meta:
+        db_table = "exchanges_firm_partners"  # the table Django made for the field before
+        unique_together = [("from_firm", "to_firm")]
+        verbose_name = _("partnership of firms")
+        verbose_name_plural = _("partnerships of firms")
+
+    def __str__(self) -> str:
+        return f"{self.from_firm} – {self.to_firm}"
 
 
 class Firm(MultilingualNames, DirectoryRecord):
@@ -66,7 +88,12 @@ class Firm(MultilingualNames, DirectoryRecord):
         _("key people"), blank=True, help_text=_("As the source names them, with their titles.")
     )
     partners = models.ManyToManyField(
-        "self", blank=True, symmetrical=True, verbose_name=_("partner firms")
+        "self",
+        blank=True,
+        symmetrical=True,
+        through=FirmPartner,
+        through_fields=("from_firm", "to_firm"),
+        verbose_name=_("partner firms"),
     )
     description = models.TextField(_("description"), blank=True)
     search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "sector", "goods", "key_people")

@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from .base import (
     NAME_LANGUAGES,
     Currency,
     DirectoryRecord,
+    LinkRow,
     MultilingualNames,
     amount_constraints,
     clean_amount,
@@ -81,16 +82,101 @@ class MissionQuerySet(DirectoryQuerySet):
             mission.refresh_countries()
 
 
+class MissionLink(LinkRow):
+    """A row of one of a mission's lists of regions or firms. The rows go with their mission;
+    a region or firm that a mission lists cannot be deleted."""
+
+    mission = models.ForeignKey(
+        "Mission", on_delete=models.CASCADE, related_name="+", verbose_name=_("mission")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.mission} – {self.linked}"
+
+
+# Each keeps the table and columns Django made for its field before it was declared.
+class MissionOriginRegion(MissionLink):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("origin region")
+    )
+
+    class Meta:
+        db_table = "exchanges_mission_origin_regions"
+        unique_together = [("mission", "region")]
+        verbose_name = _("origin region of a mission")
+        verbose_name_plural = _("origin regions of missions")
+
+    @property
+    def linked(self):
+        return self.region
+
+
+class MissionDestinationRegion(MissionLink):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination region")
+    )
+
+    class Meta:
+        db_table = "exchanges_mission_destination_regions"
+        unique_together = [("mission", "region")]
+        verbose_name = _("destination region of a mission")
+        verbose_name_plural = _("destination regions of missions")
+
+    @property
+    def linked(self):
+        return self.region
+
+
+class MissionOrganiser(MissionLink):
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+
+    class Meta:
+        db_table = "exchanges_mission_organisers"
+        unique_together = [("mission", "firm")]
+        verbose_name = _("organiser of a mission")
+        verbose_name_plural = _("organisers of missions")
+
+    @property
+    def linked(self):
+        return self.firm
+
+
+class MissionParticipatingFirm(MissionLink):
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="+", verbose_name=_("participating firm")
+    )
+
+    class Meta:
+        db_table = "exchanges_mission_participating_firms"
+        unique_together = [("mission", "firm")]
+        verbose_name = _("participating firm of a mission")
+        verbose_name_plural = _("participating firms of missions")
+
+    @property
+    def linked(self):
+        return self.firm
+
+
 class Mission(MultilingualNames, DirectoryRecord):
     """A visit, fair or forum: Yanbian buyers in Niigata, October 2007."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
     organisers = models.ManyToManyField(
-        Firm, blank=True, related_name="missions_organised", verbose_name=_("organisers")
+        Firm,
+        blank=True,
+        through=MissionOrganiser,
+        related_name="missions_organised",
+        verbose_name=_("organisers"),
     )
     origin_regions = models.ManyToManyField(
         Region,
         blank=True,
+        through=MissionOriginRegion,
         related_name="missions_from",
         verbose_name=_("origin regions"),
         help_text=_("Where the delegation came from."),
@@ -98,6 +184,7 @@ class Mission(MultilingualNames, DirectoryRecord):
     destination_regions = models.ManyToManyField(
         Region,
         blank=True,
+        through=MissionDestinationRegion,
         related_name="missions_to",
         verbose_name=_("destination regions"),
         help_text=_("Where the mission went or the event took place."),
@@ -112,7 +199,11 @@ class Mission(MultilingualNames, DirectoryRecord):
         _("delegation size"), null=True, blank=True, help_text=_("People taking part.")
     )
     participating_firms = models.ManyToManyField(
-        Firm, blank=True, related_name="missions_joined", verbose_name=_("participating firms")
+        Firm,
+        blank=True,
+        through=MissionParticipatingFirm,
+        related_name="missions_joined",
+        verbose_name=_("participating firms"),
     )
     purpose = models.TextField(_("purpose"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
@@ -127,9 +218,11 @@ class Mission(MultilingualNames, DirectoryRecord):
     outcome_currency = models.CharField(
         _("outcome currency"), max_length=3, choices=Currency.choices, blank=True
     )
+    # A related tie or office cannot be deleted while a mission refers to it, rather than
+    # silently dropping out of the mission.
     related_tie = models.ForeignKey(
         SisterTie,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="missions",
@@ -137,7 +230,7 @@ class Mission(MultilingualNames, DirectoryRecord):
     )
     related_office = models.ForeignKey(
         OverseasOffice,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="missions",
@@ -254,18 +347,3 @@ def follow_region_country_in_missions(sender, instance, **kwargs):
         | Q(destination_regions=instance) & ~Q(destination_country__in=kept)
     )
     Mission.objects.filter(pk__in=stale.values("pk")).refresh_countries()
-
-
-@receiver(pre_delete, sender=Region)
-def note_missions_of_deleted_region(sender, instance, **kwargs):
-    instance._missions_linked = list(
-        Mission.objects.filter(Q(origin_regions=instance) | Q(destination_regions=instance))
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
-@receiver(post_delete, sender=Region)
-def follow_deleted_region(sender, instance, **kwargs):
-    """Deleting a region unlinks it from its missions without m2m_changed: copy anew."""
-    Mission.objects.filter(pk__in=instance._missions_linked).refresh_countries()

@@ -81,7 +81,8 @@ class Region(MultilingualNames, DirectoryRecord):
     )
     capital = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        # Deleting a capital would silently clear it on the regions it is the capital of.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="capital_of",

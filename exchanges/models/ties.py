@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from .base import (
     DirectoryRecord,
+    LinkRow,
     MultilingualNames,
     clean_date_order,
     clean_partial_date,
@@ -141,6 +142,28 @@ def country_of(side: str):
     return derive
 
 
+class SisterTieExchangeArea(LinkRow):
+    """A field a tie covers. The rows go with their tie; an exchange area that ties cover
+    cannot be deleted."""
+
+    # The column names of the table Django made for the field before.
+    sistertie = models.ForeignKey(
+        "SisterTie", on_delete=models.CASCADE, related_name="+", verbose_name=_("tie")
+    )
+    exchangearea = models.ForeignKey(
+        ExchangeArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("exchange area")
+    )
+
+    class Meta:
+        db_table = "exchanges_sistertie_exchange_areas"
+        unique_together = [("sistertie", "exchangearea")]
+        verbose_name = _("exchange area of a tie")
+        verbose_name_plural = _("exchange areas of ties")
+
+    def __str__(self) -> str:
+        return f"{self.sistertie} – {self.exchangearea}"
+
+
 class SisterTie(DirectoryRecord):
     """A tie between two regions, in no particular order."""
 
@@ -175,7 +198,11 @@ class SisterTie(DirectoryRecord):
         _("reason for ending"), blank=True, help_text=_("Why the tie ended or was suspended.")
     )
     exchange_areas = models.ManyToManyField(
-        ExchangeArea, blank=True, related_name="ties", verbose_name=_("exchange areas")
+        ExchangeArea,
+        blank=True,
+        through=SisterTieExchangeArea,
+        related_name="ties",
+        verbose_name=_("exchange areas"),
     )
     description = models.TextField(_("description"), blank=True)
     country_a = DerivedCharField(
