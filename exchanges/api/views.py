@@ -6,28 +6,29 @@ on a list returns the filtered rows through ``exchanges.exports``, the pages' ow
 
 import re
 
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from .. import filters, tables, views
 from ..exports import export_response
+from ..integrity import current_version, violation_of
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..views import region_list_prefetches
 from . import serializers
-
-
-class DirectoryPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+from .concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, check_if_match, etag_of
+from .pagination import DirectoryPagination
+from .parsers import BoundedFormParser, BoundedJSONParser
 
 
 class CSVRenderer(BaseRenderer):
@@ -66,29 +67,109 @@ FORMAT_PARAMETER = OpenApiParameter(
 
 
 def directory_viewset(model_label):
-    """Documents the list's CSV format and a delete's conflict answer."""
-    return extend_schema_view(
-        list=extend_schema(parameters=[FORMAT_PARAMETER]),
-        destroy=extend_schema(
-            responses={204: None, 409: OpenApiTypes.OBJECT},
-            description=f"Delete a {model_label}; 409 when other records still refer to it.",
-        ),
-    )
+    """Documents the list's CSV format, the ETag of a record, If-Match on its writes (412 when
+    stale), and a delete's conflict answer."""
+
+    def decorate(viewset):
+        record = viewset.serializer_class
+        written = {200: record, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}
+        change = extend_schema(
+            parameters=[IF_MATCH, ETAG], responses={**written, 412: PRECONDITION_FAILED}
+        )
+        return extend_schema_view(
+            list=extend_schema(parameters=[FORMAT_PARAMETER]),
+            retrieve=extend_schema(parameters=[ETAG]),
+            create=extend_schema(
+                parameters=[ETAG],
+                responses={201: record, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+            ),
+            update=change,
+            partial_update=change,
+            destroy=extend_schema(
+                parameters=[IF_MATCH],
+                responses={204: None, 409: OpenApiTypes.OBJECT, 412: PRECONDITION_FAILED},
+                description=f"Delete a {model_label}; 409 when other records still refer to it.",
+            ),
+        )(viewset)
+
+    return decorate
+
+
+def refused(error: IntegrityError, serializer) -> APIException:
+    """The answer for a write the database refused although validation passed (a concurrent
+    write got there first): the rule's message on the field it concerns, 409 for a duplicate."""
+    violation = violation_of(error)
+    key = api_settings.NON_FIELD_ERRORS_KEY
+    if violation.field is not None:
+        # The serializer's name for the model field (a source's url is its web_address).
+        key = next(
+            (name for name, field in serializer.fields.items() if field.source == violation.field),
+            key,
+        )
+    if violation.status == status.HTTP_409_CONFLICT:
+        return Conflict({key: [violation.message]})
+    return ValidationError({key: [violation.message]})
 
 
 class DirectoryViewSet(viewsets.ModelViewSet):
     """List and retrieve for everyone; writes need a token whose user has the model permission."""
 
     pagination_class = DirectoryPagination
+    parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
     content_negotiation_class = FormatFirstNegotiation
     table_class = None
     list_view = None  # the public list page of the same records, whose rows the CSV gives
 
     def get_object(self):
         # Ids are positive 64-bit integers; anything else is simply not found.
-        if not re.fullmatch(r"[0-9]{1,18}", str(self.kwargs.get(self.lookup_field, ""))):
+        pk = str(self.kwargs.get(self.lookup_field, ""))
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
             raise NotFound()
-        return super().get_object()
+        writing = self.request.method in ("PUT", "PATCH", "DELETE")
+        if writing:
+            # Lock the row first (the write runs in a transaction), so that the version checked
+            # against If-Match is the one this write replaces.
+            current_version(self.queryset.model, pk)
+        record = super().get_object()
+        if writing:
+            check_if_match(self.request, record)
+        return record
+
+    def stored_etag(self, record) -> str:
+        """The ETag of the record as stored, as the next GET will give it."""
+        return etag_of(current_version(self.queryset.model, record.pk, lock=False)[0])
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        return Response(self.get_serializer(record).data, headers={"ETag": etag_of(record)})
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = self.stored_etag(self.written)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = self.stored_etag(self.written)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        self.save(serializer)
+
+    def perform_update(self, serializer):
+        self.save(serializer)
+
+    def save(self, serializer):
+        try:
+            with transaction.atomic():
+                self.written = serializer.save()
+        except IntegrityError as error:
+            raise refused(error, serializer) from error
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -113,7 +194,11 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         try:
-            instance.delete()
+            with transaction.atomic():
+                instance.delete()
+        except IntegrityError as error:
+            # A record referring to this one was saved while it was being deleted.
+            raise Conflict(violation_of(error).message) from error
         except ProtectedError as error:
             names = sorted({str(record._meta.verbose_name) for record in error.protected_objects})
             raise Conflict(
