@@ -99,8 +99,11 @@ class SpreadsheetAdminMixin:
         return spreadsheets.EXPORT_FORMATS
 
     def get_confirm_form_kwargs(self, request, import_form=None):
+        kwargs = super().get_confirm_form_kwargs(request, import_form)
+        if import_form is None:
+            kwargs["data"] = request.POST  # bound even when empty, so that it says what is missing
         return {
-            **super().get_confirm_form_kwargs(request, import_form),
+            **kwargs,
             "scope": self.confirm_scope(request),
             "file_exists": self.import_file_exists,
         }
@@ -137,8 +140,8 @@ class SpreadsheetAdminMixin:
 
     def process_import(self, request, **kwargs):
         response = super().process_import(request, **kwargs)
-        if isinstance(response, TemplateResponse) and response.context_data.get("errors"):
-            response.status_code = 400  # the confirm step's fields were refused
+        if isinstance(response, TemplateResponse):
+            response.status_code = 400  # the confirm form is shown again: its fields were refused
         return response
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
