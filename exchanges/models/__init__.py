@@ -1,3 +1,4 @@
+from . import history  # noqa: F401  (receivers)
 from .base import AmountUnit, Currency, DatePrecision
 from .firms import Firm, FirmKind, SalesRoute
 from .missions import Mission, MissionKind

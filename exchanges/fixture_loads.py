@@ -1,0 +1,172 @@
+"""Loading the directory's fixtures into a database that staff already keep.
+
+``loaddata`` writes every record of a fixture over the row with its id: a record staff edited
+goes back to the fixture's version, and a record staff deleted comes back, under its old id,
+with the deleted record's history. ``load_fixtures`` loads only the records that are new: a
+record whose id is in its table is kept as it is, and a record whose id is only in its history
+table was deleted and stays deleted. What it loads gets one history row each, written by the
+inactive ``fixtures`` user with the fixture file named as the reason, so that staff reading a
+record's history see where it came from.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from .models.history import has_history, raise_id_sequences
+
+FIXTURES_USERNAME = "fixtures"
+# The column is 100 characters long.
+REASON_LENGTH = 100
+
+
+@dataclass
+class FixtureCounts:
+    loaded: Counter = field(default_factory=Counter)  # by fixture file name
+    kept: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+
+def fixtures_user(using: str = "default"):
+    """The account that history rows of fixture loads name: it cannot sign in."""
+    user_model = get_user_model()
+    user, created = user_model._base_manager.db_manager(using).get_or_create(
+        **{user_model.USERNAME_FIELD: FIXTURES_USERNAME},
+        defaults={"is_active": False, "first_name": "Fixtures", "last_name": "(fixtures/)"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(using=using, update_fields=["password"])
+    elif user.is_active or user.has_usable_password():
+        raise ImproperlyConfigured(
+            f"The user {FIXTURES_USERNAME!r} can sign in, so it cannot stand for the fixtures "
+            "in the change history: rename that account first."
+        )
+    return user
+
+
+def ids_in(queryset, ids) -> set:
+    found = set()
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        found.update(queryset.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True))
+    return found
+
+
+def ids_in_history(model, ids, using: str) -> set:
+    if not has_history(model):
+        return set()
+    history = model.history.model._base_manager.using(using)
+    column = model._meta.pk.attname
+    found = set()
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(history.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
+    return found
+
+
+def new_objects(objects, using: str, counts: FixtureCounts, name: str) -> list:
+    """The deserialized objects whose id no record has, nor ever had."""
+    by_model = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj.object)].append(obj)
+    new = []
+    for model, model_objects in by_model.items():
+        ids = {obj.object.pk for obj in model_objects if obj.object.pk is not None}
+        existing = ids_in(model._base_manager.using(using), ids)
+        deleted = ids_in_history(model, ids - existing, using)
+        for obj in model_objects:
+            if obj.object.pk in existing:
+                counts.kept[name] += 1
+            elif obj.object.pk in deleted:
+                counts.deleted[name] += 1
+            else:
+                new.append(obj)
+    return new
+
+
+def write_history(instances, user, reason: str, using: str) -> None:
+    """One history row per loaded record ("created"), with its many-to-many links as they are."""
+    by_model = defaultdict(list)
+    for instance in instances:
+        if has_history(type(instance)):
+            by_model[type(instance)].append(instance)
+    now = timezone.now()
+    for model, model_instances in by_model.items():
+        history_model = model.history.model
+        rows = history_model._base_manager.using(using).bulk_create(
+            [
+                history_model(
+                    history_date=now,
+                    history_type="+",
+                    history_user=user,
+                    history_change_reason=reason,
+                    **{f.attname: getattr(i, f.attname) for f in history_model.tracked_fields},
+                )
+                for i in model_instances
+            ]
+        )
+        for m2m_field in history_model._history_m2m_fields:
+            through = m2m_field.remote_field.through
+            link_history = getattr(history_model, m2m_field.name).model
+            owner = m2m_field.m2m_column_name()
+            columns = [f.attname for f in through._meta.concrete_fields]
+            by_owner = defaultdict(list)
+            links = through._base_manager.using(using).filter(
+                **{f"{owner}__in": [i.pk for i in model_instances]}
+            )
+            for link in links.values(*columns):
+                by_owner[link[owner]].append(link)
+            link_history._base_manager.using(using).bulk_create(
+                link_history(history_id=row.pk, **link)
+                for instance, row in zip(model_instances, rows, strict=True)
+                for link in by_owner[instance.pk]
+            )
+
+
+def load_fixtures(paths, using: str = "default") -> FixtureCounts:
+    """Loads the records of these fixture files that are new; see the module's docstring."""
+    connection = connections[using]
+    counts = FixtureCounts()
+    loaded_by_file = []
+    models = set()
+    with transaction.atomic(using=using):
+        user = fixtures_user(using)
+        with connection.constraint_checks_disabled():
+            deferred = []
+            for path in paths:
+                name = Path(path).name
+                with open(path, "rb") as stream:
+                    objects = [
+                        obj
+                        for obj in serializers.deserialize(
+                            "json", stream, using=using, handle_forward_references=True
+                        )
+                        if router.allow_migrate_model(using, type(obj.object))
+                    ]
+                models.update(type(obj.object) for obj in objects)
+                loaded = new_objects(objects, using, counts, name)
+                for obj in loaded:
+                    obj.save(using=using)
+                    if obj.deferred_fields:
+                        deferred.append(obj)
+                counts.loaded[name] += len(loaded)
+                loaded_by_file.append((name, [obj.object for obj in loaded]))
+            for obj in deferred:
+                obj.save_deferred_fields(using=using)
+        connection.check_constraints(table_names=[model._meta.db_table for model in models])
+        # After every file, so that each record's links to records of later files are written.
+        for name, instances in loaded_by_file:
+            write_history(instances, user, f"Loaded from fixture {name}"[:REASON_LENGTH], using)
+        link_models = {
+            m2m.remote_field.through for model in models for m2m in model._meta.many_to_many
+        }
+        raise_id_sequences([*models, *link_models], using)
+    return counts
