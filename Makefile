@@ -49,9 +49,20 @@ compile-messages: install gettext
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# Fixtures carry fixed primary keys, so loading them again updates rows instead of adding them.
+# Loads only the fixture records the database never held: a record staff edited keeps their
+# edit, a record staff deleted stays deleted (manage.py load_fixtures).
 load-fixtures: migrate
-	$(BIN)/python manage.py loaddata $(FIXTURES)
+	$(BIN)/python manage.py load_fixtures $(FIXTURES)
+
+# The whole database, history included: backups/<UTC time>.dump (PostgreSQL, pg_dump) or
+# .sqlite3 (SQLite). `make restore FILE=backups/…` replaces every row with the backup's; it asks.
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 run: load-fixtures compile-messages
 	$(BIN)/python manage.py runserver $(HOST)
