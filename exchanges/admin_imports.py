@@ -9,6 +9,7 @@
 - Updating an existing record needs the change permission (``resources.DirectoryResource``).
 """
 
+import contextlib
 import os
 
 from django import forms
@@ -128,6 +129,7 @@ class SpreadsheetAdminMixin:
             return False
 
     def add_data_read_fail_error_to_form(self, form, e):
+        self.remove_refused_file(form)
         if isinstance(e, spreadsheets.SpreadsheetRefused):
             form.add_error("import_file", str(e))
         elif isinstance(e, UnicodeDecodeError):
@@ -137,6 +139,15 @@ class SpreadsheetAdminMixin:
             )
         else:
             super().add_data_read_fail_error_to_form(form, e)
+
+    def remove_refused_file(self, form) -> None:
+        """The library keeps every upload for the confirm step; one that cannot be read never
+        gets there, so it is removed rather than left to fill the disk."""
+        name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+        if name:
+            storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+            with contextlib.suppress(OSError):
+                storage.remove()
 
     def process_import(self, request, **kwargs):
         response = super().process_import(request, **kwargs)

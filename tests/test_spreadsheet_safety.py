@@ -8,6 +8,8 @@ oversized, overlong, crafted and garbled files with a message, a tampered confir
 
 import csv
 import io
+import os
+import tempfile
 import time
 import zipfile
 
@@ -422,6 +424,8 @@ def test_a_zip_bomb_is_refused_before_it_is_parsed(admin_client, megabytes):
     response = preview(admin_client, Region, "regions.xlsx", content, spreadsheets.XLSX)
     assert time.monotonic() - started < 2
     assert "would unpack to" in import_error(response)
+    kept = response.context["form"].files["import_file"].tmp_storage_name
+    assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
 
 
 def test_a_small_xlsx_that_claims_every_cell_is_refused_quickly(admin_client):
