@@ -168,6 +168,16 @@ def rules() -> tuple[dict[str, Rule], dict[tuple[str, frozenset], Rule]]:
     return by_name, by_columns
 
 
+def field_for_message(model, message) -> str | None:
+    """The field a rule of ``model`` with this message concerns. Django reports a rule over
+    several fields (``validate_constraints``) on no field; this puts it on the rule's field."""
+    by_name, _by_columns = rules()
+    for rule in by_name.values():
+        if rule.model is model and rule.field and rule.message() == str(message):
+            return rule.field
+    return None
+
+
 def field_of_column(table: str, column: str) -> tuple[type, str] | None:
     for model in apps.get_models(include_auto_created=True):
         if model._meta.db_table == table:

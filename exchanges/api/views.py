@@ -6,6 +6,7 @@ on a list returns the filtered rows through ``exchanges.exports``, the pages' ow
 
 import re
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +23,7 @@ from rest_framework.settings import api_settings
 
 from .. import filters, tables, views
 from ..exports import export_response
-from ..integrity import current_version, violation_of
+from ..integrity import current_version, field_for_message, violation_of
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..views import region_list_prefetches
 from . import serializers
@@ -134,6 +135,18 @@ class DirectoryViewSet(viewsets.ModelViewSet):
         if writing:
             check_if_match(self.request, record)
         return record
+
+    def handle_exception(self, exc):
+        # The model reports a rule over several fields (a unique pair in either order) on no
+        # field, when it is the database constraint that catches it: name the rule's field.
+        if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
+            misplaced = exc.detail.pop(NON_FIELD_ERRORS, [])
+            fields = {field.source: name for name, field in self.get_serializer().fields.items()}
+            for message in misplaced:
+                field = field_for_message(self.queryset.model, message)
+                key = fields.get(field, api_settings.NON_FIELD_ERRORS_KEY)
+                exc.detail.setdefault(key, []).append(message)
+        return super().handle_exception(exc)
 
     def stored_etag(self, record) -> str:
         """The ETag of the record as stored, as the next GET will give it."""
