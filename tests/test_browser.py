@@ -231,3 +231,34 @@ def test_many_ties_are_drawn_gathered_and_open_their_list(
     assert page.locator("table.records tbody tr").count() == int(ties)
     assert ties in re.findall(r"\d+", page.locator(".result-count").inner_text())
     assert page.console_errors == []
+
+
+def test_admin_and_api_docs_work_under_the_content_security_policy(
+    page, live_server, django_user_model
+):
+    """Staff sign in through the form and use a change form whose widgets are scripts
+    (autocomplete, the slug filled from the name, inlines); partners read the API docs. The
+    policy allows no inline script or style: any it blocks is a console error."""
+    django_user_model.objects.create_superuser("keeper", "keeper@example.org", "pw-keeper-1")
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
+    page.goto(f"{live_server.url}/ja/admin/")
+    page.fill("#id_username", "keeper")
+    page.fill("#id_password", "pw-keeper-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/ja/admin/")
+    page.goto(f"{live_server.url}/ja/admin/exchanges/region/add/")
+    page.locator("#id_name_en").press_sequentially("Test Harbour City")
+    assert page.input_value("#id_slug") == "test-harbour-city"  # prepopulated by a script
+    page.click("[aria-labelledby='select2-id_parent-container']")  # autocomplete: a JSON view
+    page.wait_for_selector(".select2-results__option")
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .opblock-tag")  # drawn by the vendored Swagger UI
+    assert page.locator(".swagger-ui .opblock-tag").count() >= 6
+    assert violations == []
+    assert page.console_errors == []
