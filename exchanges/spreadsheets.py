@@ -86,10 +86,6 @@ def plain_cell(value):
     return value
 
 
-def safe_row(row) -> list:
-    return [safe_cell(value) for value in row]
-
-
 def _mapped(dataset: tablib.Dataset, function) -> tablib.Dataset:
     copy = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:
@@ -128,22 +124,29 @@ def check_zip(data: bytes) -> None:
             _("The file is not a valid XLSX workbook (an XLSX file is a zip archive).")
         ) from error
     unzipped = sum(member.file_size for member in members)
-    too_compressed = any(
-        member.file_size > RATIO_CHECKED_FROM
-        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        for member in members
-    )
-    if unzipped > max_unzipped_bytes() or too_compressed:
+    if unzipped > max_unzipped_bytes():
         raise SpreadsheetRefused(
             _(
-                "The workbook would unpack to %(size)s (up to %(limit)s and a compression "
-                "ratio of %(ratio)s:1 are accepted); it looks damaged or crafted."
+                "The workbook would unpack to %(size)s; workbooks up to %(limit)s unpacked can "
+                "be imported. Split it into smaller files."
             )
-            % {
-                "size": filesizeformat(unzipped),
-                "limit": filesizeformat(max_unzipped_bytes()),
-                "ratio": MAX_COMPRESSION_RATIO,
-            }
+            % {"size": filesizeformat(unzipped), "limit": filesizeformat(max_unzipped_bytes())}
+        )
+    ratio = max(
+        (
+            member.file_size / max(member.compress_size, 1)
+            for member in members
+            if member.file_size > RATIO_CHECKED_FROM
+        ),
+        default=0,
+    )
+    if ratio > MAX_COMPRESSION_RATIO:
+        raise SpreadsheetRefused(
+            _(
+                "The workbook would unpack to %(ratio)s times its size, which no spreadsheet "
+                "does (up to %(limit)s times is accepted); it looks crafted or damaged."
+            )
+            % {"ratio": round(ratio), "limit": MAX_COMPRESSION_RATIO}
         )
 
 

@@ -416,14 +416,18 @@ def bomb(unzipped_megabytes: int) -> bytes:
     return with_sheet_xml(xlsx([["id", "slug"]]), write)
 
 
-@pytest.mark.parametrize("megabytes", [300, 40], ids=["hundreds-of-mb", "absurd-ratio"])
-def test_a_zip_bomb_is_refused_before_it_is_parsed(admin_client, megabytes):
+@pytest.mark.parametrize(
+    "megabytes, message",
+    [(300, "workbooks up to 50.0\xa0MB unpacked"), (40, "times its size")],
+    ids=["hundreds-of-mb", "absurd-ratio"],
+)
+def test_a_zip_bomb_is_refused_before_it_is_parsed(admin_client, megabytes, message):
     content = bomb(megabytes)
     assert len(content) < megabytes * 1024 * 1024 // 250  # a few hundred KB at most
     started = time.monotonic()
     response = preview(admin_client, Region, "regions.xlsx", content, spreadsheets.XLSX)
     assert time.monotonic() - started < 2
-    assert "would unpack to" in import_error(response)
+    assert message in import_error(response)
     kept = response.context["form"].files["import_file"].tmp_storage_name
     assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
 
