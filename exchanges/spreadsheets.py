@@ -37,9 +37,6 @@ RISKY_STARTS = (*FORMULA_STARTS, QUOTE)
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 NATIVE = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 # A worksheet's XML deflates about 5 to 20 times; a zip bomb's member a thousand times.
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_FROM = 1024 * 1024  # members smaller than this cannot hurt, whatever their ratio
@@ -47,15 +44,15 @@ MAX_COLUMNS = 200  # far more than any resource has; a sheet may claim 16,384
 
 
 def max_bytes() -> int:
-    return getattr(settings, "SPREADSHEET_IMPORT_MAX_BYTES", MAX_BYTES)
+    return settings.SPREADSHEET_IMPORT_MAX_BYTES
 
 
 def max_rows() -> int:
-    return getattr(settings, "SPREADSHEET_IMPORT_MAX_ROWS", MAX_ROWS)
+    return settings.SPREADSHEET_IMPORT_MAX_ROWS
 
 
 def max_unzipped_bytes() -> int:
-    return getattr(settings, "SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES)
+    return settings.SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES
 
 
 def _quoted_formula(text: str) -> bool:

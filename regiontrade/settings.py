@@ -315,6 +315,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# What one admin import may hold (exchanges/spreadsheets.py): the upload, its rows, and an
+# XLSX's declared unpacked size (a few KB can unpack to gigabytes).
+SPREADSHEET_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+SPREADSHEET_IMPORT_MAX_ROWS = 10_000
+SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 # Reaching the site. HTTPS (on by default when DEBUG is off) marks cookies secure, sends HSTS
 # and redirects plain HTTP to HTTPS. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER
