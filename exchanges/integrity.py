@@ -21,6 +21,7 @@ from functools import cache
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models
+from django.db.models import ProtectedError, RestrictedError
 from django.db.models.expressions import F
 from django.http import JsonResponse
 from django.http.response import HttpResponse
@@ -199,6 +200,14 @@ POSTGRES_KEY = re.compile(r"Key \((?P<columns>[\w, \"]+)\)=")
 
 def violation_of(error: IntegrityError) -> Violation:
     """The rule ``error`` broke, the field it concerns and the message for it."""
+    if isinstance(error, ProtectedError | RestrictedError):
+        # Django's own refusal to delete, before the database was asked.
+        objects = getattr(error, "protected_objects", None) or error.restricted_objects
+        names = sorted({str(record._meta.verbose_name) for record in objects})
+        message = _("Other records still refer to this record: %(records)s.") % {
+            "records": ", ".join(names)
+        }
+        return Violation(None, message, 409)
     by_name, by_columns = rules()
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
@@ -231,8 +240,10 @@ def violation_of(error: IntegrityError) -> Violation:
             return missing_reference("", "")
     if rule is None:
         duplicate = code == UNIQUE_VIOLATION or "UNIQUE" in text
-        first_line = text.splitlines()[0] if text else ""
-        message = _("The database refused the record: %(error)s") % {"error": first_line}
+        message = _(
+            "The database refused the record as it stands; another change may have been saved "
+            "at the same moment. Reload it and try again."
+        )
         return Violation(None, message, 409 if duplicate else 400)
     return Violation(rule.field, rule.message(), 409 if rule.unique else 400, rule.model)
 
@@ -294,7 +305,7 @@ class IntegrityErrorMiddleware:
             get_language() or "en",
             title,
             title,
-            f"{violation.field}: {detail}" if violation.field else detail,
+            violation_message(violation),
             _("Another change was saved at the same moment. Go back, reload and try again."),
             reverse("exchanges:home"),
             _("Go to the home page"),

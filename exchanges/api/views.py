@@ -140,12 +140,15 @@ class DirectoryViewSet(viewsets.ModelViewSet):
         # The model reports a rule over several fields (a unique pair in either order) on no
         # field, when it is the database constraint that catches it: name the rule's field.
         if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
-            misplaced = exc.detail.pop(NON_FIELD_ERRORS, [])
-            fields = {field.source: name for name, field in self.get_serializer().fields.items()}
-            for message in misplaced:
-                field = field_for_message(self.queryset.model, message)
-                key = fields.get(field, api_settings.NON_FIELD_ERRORS_KEY)
-                exc.detail.setdefault(key, []).append(message)
+            unplaced = exc.detail.get(NON_FIELD_ERRORS, [])
+            placed = {
+                message: field_for_message(self.queryset.model, message) for message in unplaced
+            }
+            if any(placed.values()):
+                names = {field.source: name for name, field in self.get_serializer().fields.items()}
+                del exc.detail[NON_FIELD_ERRORS]
+                for message, field in placed.items():
+                    exc.detail.setdefault(names.get(field, NON_FIELD_ERRORS), []).append(message)
         return super().handle_exception(exc)
 
     def stored_etag(self, record) -> str:
@@ -172,12 +175,12 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             return super().destroy(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        self.save(serializer)
+        self.save_record(serializer)
 
     def perform_update(self, serializer):
-        self.save(serializer)
+        self.save_record(serializer)
 
-    def save(self, serializer):
+    def save_record(self, serializer):
         try:
             with transaction.atomic():
                 self.written = serializer.save()
@@ -209,15 +212,15 @@ class DirectoryViewSet(viewsets.ModelViewSet):
         try:
             with transaction.atomic():
                 instance.delete()
-        except IntegrityError as error:
-            # A record referring to this one was saved while it was being deleted.
-            raise Conflict(violation_of(error).message) from error
         except ProtectedError as error:
             names = sorted({str(record._meta.verbose_name) for record in error.protected_objects})
             raise Conflict(
                 f"Other records still refer to this {instance._meta.verbose_name}: "
                 f"{', '.join(names)}. Remove or change them first."
             ) from error
+        except IntegrityError as error:
+            # A record referring to this one was saved while it was being deleted.
+            raise Conflict(violation_of(error).message) from error
 
 
 CITATIONS = "citations__source"
