@@ -24,6 +24,8 @@ from django.db.backends.postgresql.client import DatabaseClient
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .caching import bump_data_version
+
 SUFFIXES = {"postgresql": ".dump", "sqlite": ".sqlite3"}
 
 
@@ -90,6 +92,8 @@ def restore(path: Path, using: str = "default") -> None:
             ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"],
             archive=path,
         )
+    # A shared cache (Redis) is not restored: move it on from what it computed after the backup.
+    bump_data_version()
 
 
 # SQLite
