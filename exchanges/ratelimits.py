@@ -18,6 +18,7 @@ locks out repeated failures. The client address is the socket's peer unless
 """
 
 import ipaddress
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,24 @@ def hit(scope: str, client: str, limit: Rate) -> int | None:
     now = time.time()
     window = int(now // limit.seconds)
     key = f"ratelimit:{scope}:{client}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window's counter expired between the two calls
-        cache.add(key, 1, timeout=limit.seconds + 1)
-        count = 1
+        count = count_in(key, timeout=limit.seconds + 1)
+    except Exception:  # whatever the backend raises when it cannot be reached
+        # A cache that does not answer must not take the site down with it: serve, and say so.
+        logger.exception("Request limits are not counted: the cache does not answer.")
+        return None
     if count <= limit.requests:
         return None
     return max(1, math.ceil((window + 1) * limit.seconds - now))
+
+
+def count_in(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's counter expired between the two calls
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 def is_download(request) -> bool:

@@ -129,11 +129,13 @@ def active_filters(filterset) -> list[dict]:
 
 
 class PagingForm(forms.Form):
-    """How many rows a page shows: 50 unless asked, never more than MAX_PER_PAGE."""
+    """Which page, and how many rows it shows: 50 unless asked, never more than MAX_PER_PAGE.
+    A page past the last shows the last (a link kept from before a deletion still leads on)."""
 
     per_page = forms.IntegerField(
         label=_("Rows per page"), min_value=1, max_value=MAX_PER_PAGE, required=False
     )
+    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
 
 
 class ObjectListView(View):

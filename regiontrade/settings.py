@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A statement stopped by DATABASE_STATEMENT_TIMEOUT answers 503 with a reason, not 500.
     "exchanges.middleware.StatementTimeoutMiddleware",
+    # A write the database refused in a race answers 409 with the rule's message, not 500.
+    "exchanges.integrity.IntegrityErrorMiddleware",
     # Locks out repeated failed sign-ins (django-axes); last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +270,12 @@ REST_FRAMEWORK = {
     ],
     # RATE_LIMITS below, shared with the pages' limits.
     "DEFAULT_THROTTLE_CLASSES": ["exchanges.ratelimits.APIThrottle"],
+    # Request bodies bounded in size and JSON nesting (exchanges/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "exchanges.api.parsers.BoundedJSONParser",
+        "exchanges.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -48,9 +48,16 @@ def test_a_list_page_refuses_a_bad_per_page_naming_it(client, name, value):
 
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 @pytest.mark.parametrize("name", LIST_PAGES)
-def test_a_list_page_answers_any_page_number_without_error(client, name, value):
+def test_a_list_page_refuses_a_page_that_is_not_a_positive_number_naming_it(client, name, value):
     response = client.get(reverse(f"exchanges:{name}_list"), {"page": value})
-    assert response.status_code in (200, 400, 404)
+    if str(value).isdigit() and int(value) >= 1:  # past the last page: the last page
+        assert response.status_code == 200
+        assert (
+            response.context["table"].page.number == response.context["table"].paginator.num_pages
+        )
+    else:
+        assert response.status_code == 400
+        assert "page" in response.context["paging_form"].errors
 
 
 @pytest.mark.parametrize("parameter", ["per_page", "page"])

@@ -425,6 +425,17 @@ def test_downloads_have_their_own_limit(client, settings):
     assert client.get("/ties/").status_code == 200  # reading pages goes on
 
 
+@pytest.mark.django_db
+def test_an_unreachable_cache_leaves_the_site_serving_and_is_logged(client, monkeypatch, caplog):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(ratelimits.cache, "add", unreachable)
+    assert client.get("/regions/").status_code == 200
+    assert client.get("/api/v1/regions/").status_code == 200
+    assert "Request limits are not counted" in caplog.text
+
+
 # --- admin sign-in ------------------------------------------------------------------------------
 
 

@@ -11,11 +11,15 @@ ERRORS = {
     "401": "Writing needs a token: Authorization: Token <key>.",
     "403": "The token's user lacks the permission for this model.",
     "404": "No record with this id, or no such page.",
-    "409": "The record cannot be deleted while others refer to it.",
+    "409": (
+        "The record cannot be deleted while others refer to it, or the write would duplicate "
+        "an existing record; the body names the field."
+    ),
+    "413": "The request body is larger than the API accepts.",
     "429": "Too many requests; retry after the number of seconds in Retry-After.",
 }
 READ_ERRORS = ("400", "404", "429")
-WRITE_ERRORS = ("400", "401", "403", "404", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "429")
 
 
 def document_error_responses(result, generator, request, public):

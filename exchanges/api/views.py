@@ -15,7 +15,6 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -29,7 +28,6 @@ from ..views import region_list_prefetches
 from . import serializers
 from .concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, check_if_match, etag_of
 from .pagination import DirectoryPagination
-from .parsers import BoundedFormParser, BoundedJSONParser
 
 
 class CSVRenderer(BaseRenderer):
@@ -116,7 +114,6 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     """List and retrieve for everyone; writes need a token whose user has the model permission."""
 
     pagination_class = DirectoryPagination
-    parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
     content_negotiation_class = FormatFirstNegotiation
     table_class = None
     list_view = None  # the public list page of the same records, whose rows the CSV gives
