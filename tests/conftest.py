@@ -16,7 +16,7 @@ SEEDS = REPO.parent / "shared" / "seeds"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the directory as `make run` serves it: all fixtures loaded."""
     with django_db_blocker.unblock():
-        call_command("loaddata", *FIXTURES, verbosity=0)
+        call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

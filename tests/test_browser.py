@@ -55,7 +55,7 @@ def browser():
 @pytest.fixture(autouse=True)
 def directory(transactional_db):
     """The live server's transactional tests flush the database after each test: reload."""
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
 @pytest.fixture

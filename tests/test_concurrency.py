@@ -315,7 +315,7 @@ def directory_put_back(django_db_blocker):
     if restored.is_set():
         with django_db_blocker.unblock():
             connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-            call_command("loaddata", *FIXTURES, verbosity=0)
+            call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
 def in_parallel(send) -> list[requests.Response]:

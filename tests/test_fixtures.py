@@ -34,7 +34,7 @@ def test_every_fixture_record_passes_validation():
 def test_loading_the_fixtures_twice_changes_no_count():
     models = list(apps.get_app_config("exchanges").get_models())
     before = {model.__name__: model.objects.count() for model in models}
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("load_fixtures", *FIXTURES, verbosity=0)
     after = {model.__name__: model.objects.count() for model in models}
     assert after == before
 

@@ -269,7 +269,11 @@ def test_a_server_error_is_logged_as_one_json_line_with_its_request_id(serve, tm
     request_id = response.headers["X-Request-ID"]
     assert request_id in response.read().decode()  # the reference shown to the reader
     events = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
-    errors = [event for event in events if event.get("request_id") == request_id]
+    errors = [
+        event
+        for event in events
+        if event.get("request_id") == request_id and event["logger"] == "django.request"
+    ]
     assert len(errors) == 1, server.log()
     assert errors[0]["level"] == "ERROR"
     assert errors[0]["request"] == "GET /ties/"
