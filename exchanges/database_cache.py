@@ -48,7 +48,9 @@ class AtomicDatabaseCache(DatabaseCache):
 
 
 def create_cache_table(using="default", **kwargs) -> None:
-    """After ``migrate``: the cache's table, when the cache lives in the database."""
+    """After ``migrate``: the cache's table, whichever cache is configured today, so that a site
+    that stops using Redis finds its table ready."""
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("createcachetable", database=using, verbosity=0)
+    call_command("createcachetable", settings.DATABASE_CACHE_TABLE, database=using, verbosity=0)

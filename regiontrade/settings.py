@@ -167,13 +167,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (exchanges/caching.py). Redis when REDIS_URL is set, otherwise a table of the database
 # (created by migrate), whose counters are made atomic by exchanges/database_cache.py.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Created by every migrate, also while Redis is in use, so that the site can move off Redis.
+DATABASE_CACHE_TABLE = "regiontrade_cache"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
             "BACKEND": "exchanges.database_cache.AtomicDatabaseCache",
-            "LOCATION": "regiontrade_cache",
+            "LOCATION": DATABASE_CACHE_TABLE,
             # Django culls a third of the entries past MAX_ENTRIES, counters included.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }

@@ -236,6 +236,25 @@ def test_check_deploy_names_uncollected_static_files(tmp_path):
     assert "exchanges.E003" in result.stderr
 
 
+def test_migrate_creates_the_cache_table_also_while_redis_is_in_use(tmp_path):
+    """A site moving off Redis must find its database cache ready, or nothing is counted."""
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    result = run_manage(
+        "migrate",
+        "--noinput",
+        "--verbosity",
+        "0",
+        DATABASE_URL=f"sqlite:///{database}",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    assert django_settings.DATABASE_CACHE_TABLE in tables
+
+
 # --- serving ------------------------------------------------------------------------------------
 
 
