@@ -349,7 +349,7 @@ def test_a_trusted_proxy_tells_clients_apart(serve):
     assert server.get("/sources/", other).status == 200
 
 
-def test_proxies_behind_a_proxy_that_terminates_https_without_saying_so(serve):
+def test_admin_sign_in_works_behind_a_tls_proxy_that_sends_no_scheme_header(serve):
     """Behind a TLS proxy that passes no X-Forwarded-Proto, the admin's sign-in works once the
     site's origin is trusted (it answered 403 before)."""
     server = serve(
