@@ -276,3 +276,8 @@ class LinkRow(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        """The two linked records, owner first: "Niigata buyers visit Yanji – Yanji"."""
+        links = [field for field in self._meta.concrete_fields if field.is_relation]
+        return " – ".join(str(getattr(self, field.name)) for field in links)

@@ -51,9 +51,6 @@ class FirmPartner(LinkRow):
         verbose_name = _("partnership of firms")
         verbose_name_plural = _("partnerships of firms")
 
-    def __str__(self) -> str:
-        return f"{self.from_firm} – {self.to_firm}"
-
 
 class Firm(MultilingualNames, DirectoryRecord):
     """A company or business organisation: a buyer in Yanji, a chamber in Mitsuke, JETRO."""

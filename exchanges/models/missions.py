@@ -93,9 +93,6 @@ class MissionLink(LinkRow):
     class Meta:
         abstract = True
 
-    def __str__(self) -> str:
-        return f"{self.mission} – {self.linked}"
-
 
 # Each keeps the table and columns Django made for its field before it was declared.
 class MissionOriginRegion(MissionLink):
@@ -109,10 +106,6 @@ class MissionOriginRegion(MissionLink):
         verbose_name = _("origin region of a mission")
         verbose_name_plural = _("origin regions of missions")
 
-    @property
-    def linked(self):
-        return self.region
-
 
 class MissionDestinationRegion(MissionLink):
     region = models.ForeignKey(
@@ -124,10 +117,6 @@ class MissionDestinationRegion(MissionLink):
         unique_together = [("mission", "region")]
         verbose_name = _("destination region of a mission")
         verbose_name_plural = _("destination regions of missions")
-
-    @property
-    def linked(self):
-        return self.region
 
 
 class MissionOrganiser(MissionLink):
@@ -141,10 +130,6 @@ class MissionOrganiser(MissionLink):
         verbose_name = _("organiser of a mission")
         verbose_name_plural = _("organisers of missions")
 
-    @property
-    def linked(self):
-        return self.firm
-
 
 class MissionParticipatingFirm(MissionLink):
     firm = models.ForeignKey(
@@ -156,10 +141,6 @@ class MissionParticipatingFirm(MissionLink):
         unique_together = [("mission", "firm")]
         verbose_name = _("participating firm of a mission")
         verbose_name_plural = _("participating firms of missions")
-
-    @property
-    def linked(self):
-        return self.firm
 
 
 class Mission(MultilingualNames, DirectoryRecord):

@@ -160,9 +160,6 @@ class SisterTieExchangeArea(LinkRow):
         verbose_name = _("exchange area of a tie")
         verbose_name_plural = _("exchange areas of ties")
 
-    def __str__(self) -> str:
-        return f"{self.sistertie} – {self.exchangearea}"
-
 
 class SisterTie(DirectoryRecord):
     """A tie between two regions, in no particular order."""
