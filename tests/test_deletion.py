@@ -7,8 +7,6 @@ import tablib
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import ProtectedError
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from exchanges import resources
 from exchanges.models import (
@@ -22,6 +20,7 @@ from exchanges.models import (
 from exchanges.models.history import raise_id_sequences
 
 from .test_admin import admin_url, change_form_data
+from .test_api import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +41,7 @@ def deleter(django_user_model):
     """A partner system allowed to delete every kind of record."""
     user = django_user_model.objects.create_user("cleaner")
     user.user_permissions.add(*Permission.objects.filter(codename__startswith="delete_"))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    return token_client(user)
 
 
 @pytest.fixture
@@ -53,9 +50,7 @@ def editor(django_user_model):
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["add_mission", "change_mission", "change_firm"])
     )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    return token_client(user)
 
 
 def mission_from(origin, destination, **fields):
