@@ -64,8 +64,13 @@ def server_environment(engine: str) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "HTTPS": "0",  # plain HTTP on 127.0.0.1, as behind a TLS proxy
+        "STATIC_ROOT": str(WORK_DIR / "staticfiles"),
+        # Counted, as in production, but never reached by the timings.
         "API_ANON_RATE": "1000000/minute",
         "API_TOKEN_RATE": "1000000/minute",
+        "PAGE_RATE": "1000000/minute",
+        "EXPORT_RATE": "1000000/minute",
         "CACHE_KEY_PREFIX": f"bench-{engine}-{RUN_ID}",
     }
     if redis_reachable():
@@ -351,6 +356,7 @@ def measure(engine: str, repeat: int, only: str, log) -> dict:
         case for case in bench_cases.build(parameters, dialect) if not only or only in case.name
     ]
     env = server_environment(engine)
+    manage("collectstatic", "--noinput", "-v0", env=env)  # as make serve does
     results = []
     with ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
