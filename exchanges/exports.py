@@ -1,5 +1,9 @@
 """Downloads of exactly the rows a list's filters select, shared by the pages and the API.
 
+Every list downloads as CSV, JSON and XLSX; regions, ties and offices also as GeoJSON
+(``geojson.py``). A download is named in English whatever the page's language (``ties.csv``,
+``overseas-offices.xlsx``), from the model's English plural name.
+
 Columns come from the model's table (``tables.py``): the header is each column's name
 (``name_en``, ``established``), stable across languages, and values are export values
 (country codes, choice codes, partial dates such as 1996-07).
@@ -10,22 +14,50 @@ value is worked out once per column (``cells.py``).
 
 A CSV is safe to open in a spreadsheet: a text that a spreadsheet would run as a formula (one
 starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
-single quote, numbers stay numbers (``spreadsheets.safe_cell``). JSON is written raw.
+single quote, numbers stay numbers (``spreadsheets.safe_cell``); so is each cell of an XLSX, which
+is written row by row to a temporary file (openpyxl's write-only mode) and sent from there, so
+that its memory stays bounded too. JSON and GeoJSON are written raw.
 """
 
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from rest_framework.renderers import BaseRenderer
 
+from . import geojson
 from .cells import value_reader
-from .spreadsheets import safe_cell
+from .spreadsheets import NATIVE, safe_cell
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xlsx")  # every list's
+GEOJSON = "geojson"  # the lists whose records have a place (``geojson.supports``)
 CHUNK_ROWS = 2000  # rows read per database round trip, and written per chunk of the download
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": XLSX_MEDIA_TYPE,
+    GEOJSON: f"{geojson.MEDIA_TYPE}; charset=utf-8",
+}
+
+
+def export_formats(model) -> tuple[str, ...]:
+    """The formats a list of ``model`` downloads as."""
+    return (*EXPORT_FORMATS, GEOJSON) if geojson.supports(model) else EXPORT_FORMATS
+
+
+def file_stem(model) -> str:
+    """The model's plural name in English, as a file name: ``ties``, ``overseas-offices``. A
+    translated name would not do: slugify keeps no Japanese, Korean or Chinese letter."""
+    with translation.override("en"):
+        return slugify(str(model._meta.verbose_name_plural))
 
 
 def export_columns(table) -> tuple[list[str], list[Callable]]:
@@ -71,14 +103,52 @@ def json_chunks(header: list[str], rows) -> Iterator[bytes]:
     yield b"\n]\n"
 
 
-def export_response(table, export_format: str, name: str) -> StreamingHttpResponse:
+def xlsx_cell(value):
+    """What openpyxl can write: numbers and dates as they are, anything else as text without
+    the control characters XML cannot hold (openpyxl refuses them), formula-safe."""
+    if value is None or isinstance(value, NATIVE):
+        return safe_cell(value)
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def xlsx_file(header: list[str], rows, title: str):
+    """An open temporary file holding the workbook, at its start. Write-only mode writes each
+    row out as it is appended, so the rows are never all held at once."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([xlsx_cell(value) for value in row])
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it, which removes it
+    book.save(output)
+    output.seek(0)
+    return output
+
+
+def export_response(table, export_format: str, request=None):
+    """The download of every row the table selects, in ``export_format``. The request, when
+    given, makes the GeoJSON's links to each record absolute."""
+    model = table._meta.model
+    file_name = f"{file_stem(model)}.{export_format}"
+    if export_format == GEOJSON:
+        header, getters = export_columns(table)
+        records = table.data.data
+        if hasattr(records, "iterator"):
+            records = geojson.loading(table.export_queryset(records), geojson.LAYERS[model].fields)
+            records = records.iterator(chunk_size=CHUNK_ROWS)
+        origin = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+        chunks = geojson.feature_chunks(model, header, getters, records, origin)
+        return attach(StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[GEOJSON]), file_name)
     header, rows = table_records(table)
-    if export_format == "csv":
-        chunks, content_type = csv_chunks(header, rows), "text/csv; charset=utf-8"
-    else:
-        chunks, content_type = json_chunks(header, rows), "application/json; charset=utf-8"
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    return attach(response, f"{slugify(name)}.{export_format}")
+    if export_format == "xlsx":
+        book = xlsx_file(header, rows, file_stem(model))
+        return FileResponse(
+            book, as_attachment=True, filename=file_name, content_type=XLSX_MEDIA_TYPE
+        )
+    chunks = csv_chunks(header, rows) if export_format == "csv" else json_chunks(header, rows)
+    return attach(
+        StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[export_format]), file_name
+    )
 
 
 def download(body: bytes, content_type: str, file_name: str) -> HttpResponse:
@@ -88,3 +158,36 @@ def download(body: bytes, content_type: str, file_name: str) -> HttpResponse:
 def attach(response, file_name: str):
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+class DownloadRenderer(BaseRenderer):
+    """Lets ``?format=csv`` (xlsx, geojson) through the API's content negotiation; the list
+    answers it with ``export_response``, and an error in JSON."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("A download is produced by the list action from the table.")
+
+
+class CSVRenderer(DownloadRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXRenderer(DownloadRenderer):
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+    charset = None
+
+
+class GeoJSONRenderer(DownloadRenderer):
+    media_type = geojson.MEDIA_TYPE
+    format = GEOJSON
+    charset = "utf-8"
+
+
+def download_renderers(model) -> list[DownloadRenderer]:
+    """The API list's download formats for ``model``: CSV, XLSX and, for records with a
+    place, GeoJSON."""
+    renderers = [CSVRenderer(), XLSXRenderer()]
+    return [*renderers, GeoJSONRenderer()] if geojson.supports(model) else renderers

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 
 from . import filters, tables
 from .caching import cached
-from .exports import EXPORT_FORMATS, export_response
+from .exports import export_formats, export_response
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 
 PER_PAGE = 50
@@ -157,7 +157,7 @@ class ObjectListView(View):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         paging = PagingForm(request.GET)
         export_format = request.GET.get("export")
-        bad_export = export_format is not None and export_format not in EXPORT_FORMATS
+        bad_export = export_format is not None and export_format not in export_formats(self.model)
         if not (filterset.is_valid() and paging.is_valid()) or bad_export:
             table = self.table_class(self.queryset.none())
             return self.render(request, filterset, table, paging, status=400, bad_export=bad_export)
@@ -167,7 +167,7 @@ class ObjectListView(View):
         table = self.table_class(filterset.qs)
         if export_format:
             RequestConfig(request, paginate=False).configure(table)
-            return export_response(table, export_format, str(self.model._meta.verbose_name_plural))
+            return export_response(table, export_format, request)
         per_page = paging.cleaned_data["per_page"] or PER_PAGE
         RequestConfig(request, paginate={"per_page": per_page}).configure(table)
         return self.render(request, filterset, table, paging)
@@ -182,7 +182,7 @@ class ObjectListView(View):
             "table": table,
             "active_filters": active_filters(filterset),
             "bad_export": bad_export,
-            "export_formats": EXPORT_FORMATS,
+            "export_formats": export_formats(self.model),
         }
         return render(request, self.template_name, context, status=status)
 
