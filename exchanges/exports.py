@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer
@@ -191,3 +193,32 @@ def download_renderers(model) -> list[DownloadRenderer]:
     place, GeoJSON."""
     renderers = [CSVRenderer(), XLSXRenderer()]
     return [*renderers, GeoJSONRenderer()] if geojson.supports(model) else renderers
+
+
+def format_parameter(model) -> OpenApiParameter:
+    """The API list's ``format`` parameter for ``model``, naming each download it offers."""
+    formats = [renderer.format for renderer in download_renderers(model)]
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", *formats],
+        description=(
+            f"json (default), or a download of the same filtered rows, every page of them: "
+            f"{', '.join(formats)}. The download has the columns of the list page's own."
+        ),
+    )
+
+
+def download_responses(model) -> dict:
+    """The API list's answers in each download format, for ``extend_schema(responses=…)``
+    beside the JSON page: a CSV text, an XLSX file, a GeoJSON FeatureCollection. Each is an
+    OpenApiResponse, not a bare type, so that the operation stays documented as a list."""
+    kinds = {
+        CSVRenderer.media_type: OpenApiTypes.STR,
+        XLSXRenderer.media_type: OpenApiTypes.BINARY,
+        GeoJSONRenderer.media_type: OpenApiTypes.OBJECT,
+    }
+    return {
+        (200, renderer.media_type): OpenApiResponse(kinds[renderer.media_type])
+        for renderer in download_renderers(model)
+    }

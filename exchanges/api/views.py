@@ -1,7 +1,8 @@
 """Versioned REST endpoints under /api/v1/, one viewset per directory model.
 
 Filtering uses the FilterSets of ``exchanges.filters``, the same ones the pages use; ``?format=csv``
-on a list returns the filtered rows through ``exchanges.exports``, the pages' own export.
+(``xlsx``, and ``geojson`` on regions, ties and offices) on a list returns the filtered rows
+through ``exchanges.exports``, the pages' own export.
 """
 
 import re
@@ -10,35 +11,30 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .. import filters, tables, views
-from ..exports import export_response
+from ..exports import (
+    DownloadRenderer,
+    download_renderers,
+    download_responses,
+    export_response,
+    format_parameter,
+)
 from ..integrity import current_version, field_for_message, violation_of
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..views import region_list_prefetches
 from . import serializers
 from .concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, check_if_match, etag_of
 from .pagination import DirectoryPagination
-
-
-class CSVRenderer(BaseRenderer):
-    """Lets ``?format=csv`` through content negotiation; lists answer it with the pages' export."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        raise NotImplementedError("CSV is produced by the list action from the table.")
 
 
 class FormatFirstNegotiation(DefaultContentNegotiation):
@@ -57,14 +53,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv"],
-    description="json (default) or csv: the same filtered rows as a flat table.",
-)
-
-
 def directory_viewset(model_label):
     """Documents the list's CSV format, the ETag of a record, If-Match on its writes (412 when
     stale), and a delete's conflict answer."""
@@ -76,7 +64,13 @@ def directory_viewset(model_label):
             parameters=[IF_MATCH, ETAG], responses={**written, 412: PRECONDITION_FAILED}
         )
         return extend_schema_view(
-            list=extend_schema(parameters=[FORMAT_PARAMETER]),
+            list=extend_schema(
+                parameters=[format_parameter(viewset.queryset.model)],
+                responses={
+                    (200, JSONRenderer.media_type): record,
+                    **download_responses(viewset.queryset.model),
+                },
+            ),
             retrieve=extend_schema(parameters=[ETAG]),
             create=extend_schema(
                 parameters=[ETAG],
@@ -187,22 +181,22 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     def get_renderers(self):
         renderers = super().get_renderers()
         if self.action == "list":
-            renderers.append(CSVRenderer())
+            renderers += download_renderers(self.queryset.model)
         return renderers
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors (a refused filter, say) answer in JSON even when CSV was asked for.
+        # Errors (a refused filter, say) answer in JSON even when a download was asked for.
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and renderer and renderer.format == CSVRenderer.format:
+        if response.status_code >= 400 and isinstance(renderer, DownloadRenderer):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "csv":
+        if isinstance(request.accepted_renderer, DownloadRenderer):
             # The page's own rows: what the table's columns need, not the API's nesting.
             table = self.table_class(self.filter_queryset(self.list_view.queryset.all()))
-            return export_response(table, "csv", str(self.queryset.model._meta.verbose_name_plural))
+            return export_response(table, request.accepted_renderer.format, request)
         return super().list(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
