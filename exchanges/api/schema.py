@@ -1,9 +1,38 @@
-"""OpenAPI additions: the error answers every operation can give, with their JSON shape."""
+"""How the OpenAPI schema shows the API, so that a client generated from it works.
+
+- A linked record is an integer id in request bodies and its serializer's brief form in
+  responses (the ``Brief…`` components); request and response components are split
+  (``COMPONENT_SPLIT_REQUEST``).
+- Request bodies are documented as JSON: the contract for partner systems. The form parsers
+  serve the browsable API's HTML forms only.
+- Reading is anonymous; only writes name the token.
+- Every error answers in one named shape, ``Error``.
+"""
+
+import json
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+
+SAFE_METHODS = ("get", "head", "options")
+JSON = "application/json"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "Either {detail: message} or {field or parameter: [messages]}.",
-    "additionalProperties": True,
+    "description": (
+        "Either {detail: message} for the request as a whole, or {field or parameter: "
+        "[messages]} naming each field or query parameter that was refused "
+        "(non_field_errors for a rule over several fields)."
+    ),
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong with the request."},
+    },
+    "additionalProperties": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The messages for the field or parameter this key names.",
+    },
 }
 
 ERRORS = {
@@ -15,6 +44,7 @@ ERRORS = {
         "The record cannot be deleted while others refer to it, or the write would duplicate "
         "an existing record; the body names the field."
     ),
+    "412": "If-Match named an older version of the record: it was changed meanwhile.",
     "413": "The request body is larger than the API accepts.",
     "429": "Too many requests; retry after the number of seconds in Retry-After.",
 }
@@ -22,27 +52,84 @@ READ_ERRORS = ("400", "404", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "429")
 
 
+class BriefSerializerExtension(OpenApiSerializerExtension):
+    """A serializer in its brief form (``nested=True``) is its own component, ``Brief<Model>``,
+    beside the full one."""
+
+    target_class = "exchanges.api.serializers.RecordSerializer"
+    match_subclasses = True
+
+    def get_name(self, auto_schema, direction):
+        if getattr(self.target, "nested", False):
+            return f"Brief{self.target.Meta.model.__name__}"
+        return None
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if getattr(self.target, "nested", False):
+            model = self.target.Meta.model._meta.verbose_name
+            schema["description"] = f"A {model} as other records embed it; its id links it."
+        return schema
+
+
+class RelatedRecordFieldExtension(OpenApiSerializerFieldExtension):
+    """A linked record: its id in a request, its brief form in a response."""
+
+    target_class = "exchanges.api.serializers.RelatedRecordField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        serializer_class = self.target.serializer_class
+        if direction == "request":
+            model = serializer_class.Meta.model
+            return {
+                "type": "integer",
+                "description": str(
+                    _("The id of a %(record)s.") % {"record": model._meta.verbose_name}
+                ),
+            }
+        brief = serializer_class(nested=True)
+        return auto_schema.resolve_serializer(brief, direction).ref
+
+
+def error_response(code: str, description: str = "") -> dict:
+    return {
+        "description": description or ERRORS.get(code, ""),
+        "content": {JSON: {"schema": ERROR_REF}},
+    }
+
+
 def document_error_responses(result, generator, request, public):
+    """Anonymous reads, JSON bodies, and every 4xx answer in the ``Error`` shape."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
-            codes = READ_ERRORS if method == "get" else WRITE_ERRORS
+            if method in SAFE_METHODS:
+                # Anyone may read; a token changes nothing about what a read returns.
+                operation["security"] = []
+            body = operation.get("requestBody")
+            if body and JSON in body.get("content", {}):
+                body["content"] = {JSON: body["content"][JSON]}
             responses = operation.setdefault("responses", {})
-            for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": ERRORS[code],
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                        },
-                    },
-                )
-            if "409" in responses and "content" not in responses["409"]:
-                responses["409"] = {
-                    "description": ERRORS["409"],
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                }
+            for code in READ_ERRORS if method in SAFE_METHODS else WRITE_ERRORS:
+                responses.setdefault(code, error_response(code))
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    named = error_response(code, response.get("description", ""))
+                    responses[code] = {**response, **named}
+    drop_unused_components(result)
     return result
+
+
+def drop_unused_components(result) -> None:
+    """Request forms of serializers that are only ever embedded read-only (citations, sales
+    routes) are generated but used nowhere; a client generator would make classes of them."""
+    schemas = result.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(
+            {"paths": result.get("paths", {}), "components": result["components"]}, default=str
+        )
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]

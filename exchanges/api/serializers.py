@@ -1,13 +1,14 @@
 """REST representations: each record embeds its links briefly, so a client needs no follow-up.
 
-Related records are written by id and read back as brief objects (``{id, slug, name_*, country,
-url}`` for regions). Writes run the model's own ``full_clean()``, so the API refuses exactly what
-the admin refuses, with the same field-named messages.
+One serializer per model. Its ``Meta.brief_fields`` are what another record embeds of it
+(``{id, slug, name_*, country, url}`` for a region). Linked records are written by id and read
+back in that brief form, and the schema says so (``schema.py``). Writes run the model's own
+``full_clean()``, so the API refuses exactly what the admin refuses, with the same field-named
+messages.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -22,6 +23,7 @@ from ..models import (
     Source,
 )
 from ..models.base import MultilingualNames
+from . import schema  # noqa: F401  (registers how the schema shows linked records)
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
 # What every full representation ends with.
@@ -41,79 +43,67 @@ class CountryCodeField(serializers.CharField):
         return super().to_internal_value(data).upper()
 
 
-class BriefRegionSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
-    country = serializers.CharField(read_only=True)
+class RecordSerializer(serializers.ModelSerializer):
+    """One serializer per model; ``nested=True`` gives its brief form, ``Meta.brief_fields``,
+    the one used wherever another record embeds it (as NetBox's serializers do)."""
 
-    class Meta:
-        model = Region
-        fields = ["id", "slug", *NAME_FIELDS, "country", "url"]
+    def __init__(self, *args, nested=False, **kwargs):
+        self.nested = nested
+        super().__init__(*args, **kwargs)
 
-
-class BriefFirmSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:firm-detail")
-    country = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Firm
-        fields = ["id", *NAME_FIELDS, "kind", "country", "url"]
+    def get_field_names(self, declared_fields, info):
+        names = super().get_field_names(declared_fields, info)
+        if self.nested:
+            return [name for name in names if name in self.Meta.brief_fields]
+        return names
 
 
-class BriefSisterTieSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:sistertie-detail")
-    region_a = BriefRegionSerializer(read_only=True)
-    region_b = BriefRegionSerializer(read_only=True)
+class RelatedRecordField(serializers.PrimaryKeyRelatedField):
+    """A linked record: written as its id, read back in the brief form of its serializer.
 
-    class Meta:
-        model = SisterTie
-        fields = ["id", "region_a", "region_b", "tie_type", "url"]
+    ``serializer`` is the class or its name in this module (a region's parent is a region).
+    The schema documents it the same way: an integer in request bodies, the brief component in
+    responses (``exchanges.api.schema.RelatedRecordFieldExtension``).
+    """
+
+    def __init__(self, serializer, **kwargs):
+        self.serializer = serializer
+        super().__init__(**kwargs)
+
+    @property
+    def serializer_class(self):
+        if isinstance(self.serializer, str):
+            return globals()[self.serializer]
+        return self.serializer
+
+    def use_pk_only_optimization(self):
+        return False
+
+    @cached_property
+    def brief(self):
+        # One serializer for every record this field shows: building a ModelSerializer's
+        # fields costs more than serializing a record with them.
+        return self.serializer_class(nested=True, context=self.context)
+
+    def to_representation(self, value):
+        return self.brief.to_representation(value)
 
 
-class BriefOfficeSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:overseasoffice-detail")
-
-    class Meta:
-        model = OverseasOffice
-        fields = ["id", *NAME_FIELDS, "kind", "url"]
-
-
-class BriefSourceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
-
-    class Meta:
-        model = Source
-        fields = ["id", "title", "title_en", "url"]
+def related(serializer, queryset, **kwargs):
+    return RelatedRecordField(serializer, queryset=queryset, **kwargs)
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = BriefSourceSerializer(read_only=True)
+    """Where a source states this record: the document and the place in it."""
+
+    source = RelatedRecordField("SourceSerializer", read_only=True)
 
     class Meta:
         model = Citation
         fields = ["source", "locator", "quote"]
 
 
-def nested(brief_serializer, queryset, **kwargs):
-    """A relation written as an id and read back as the brief representation."""
-
-    @extend_schema_field(brief_serializer)
-    class NestedField(serializers.PrimaryKeyRelatedField):
-        def use_pk_only_optimization(self):
-            return False
-
-        @cached_property
-        def brief(self):
-            # One serializer for every record this field shows: building a ModelSerializer's
-            # fields costs more than serializing a record with them.
-            return brief_serializer(context=self.context)
-
-        def to_representation(self, value):
-            return self.brief.to_representation(value)
-
-    return NestedField(queryset=queryset, **kwargs)
-
-
-class DirectorySerializer(serializers.ModelSerializer):
+class DirectorySerializer(RecordSerializer):
     """Runs the model's own validation (clean() and database constraints) before saving."""
 
     citations = CitationSerializer(many=True, read_only=True)
@@ -143,13 +133,16 @@ class DirectorySerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(DirectorySerializer):
+    """A prefecture, province, city or other region of Japan, China or Korea."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
     country = CountryCodeField()
-    parent = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
-    capital = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
+    parent = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
+    capital = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Region
+        brief_fields = ["id", "slug", *NAME_FIELDS, "country", "url"]
         fields = [
             "id",
             "slug",
@@ -169,9 +162,11 @@ class RegionSerializer(DirectorySerializer):
 
 
 class SisterTieSerializer(DirectorySerializer):
+    """A sister or friendship tie between two regions, with its dates as the sources give them."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:sistertie-detail")
-    region_a = nested(BriefRegionSerializer, Region.objects.all())
-    region_b = nested(BriefRegionSerializer, Region.objects.all())
+    region_a = related("RegionSerializer", Region.objects.all())
+    region_b = related("RegionSerializer", Region.objects.all())
     exchange_areas = serializers.SlugRelatedField(
         slug_field="slug",
         many=True,
@@ -183,6 +178,7 @@ class SisterTieSerializer(DirectorySerializer):
 
     class Meta:
         model = SisterTie
+        brief_fields = ["id", "region_a", "region_b", "tie_type", "url"]
         fields = [
             "id",
             "region_a",
@@ -202,7 +198,9 @@ class SisterTieSerializer(DirectorySerializer):
 
 
 class SalesRouteSerializer(serializers.ModelSerializer):
-    region = BriefRegionSerializer(read_only=True)
+    """A firm's sales into one region, as a sum in a year."""
+
+    region = RelatedRecordField("RegionSerializer", read_only=True)
 
     class Meta:
         model = SalesRoute
@@ -210,14 +208,17 @@ class SalesRouteSerializer(serializers.ModelSerializer):
 
 
 class FirmSerializer(DirectorySerializer):
+    """A firm or trade body, its figures and its partners."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:firm-detail")
     country = CountryCodeField()
-    region = nested(BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True)
-    partners = nested(BriefFirmSerializer, Firm.objects.all(), many=True, required=False)
+    region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
+    partners = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
     sales_routes = SalesRouteSerializer(many=True, read_only=True)
 
     class Meta:
         model = Firm
+        brief_fields = ["id", *NAME_FIELDS, "kind", "country", "url"]
         fields = [
             "id",
             *NAME_FIELDS,
@@ -247,15 +248,18 @@ class FirmSerializer(DirectorySerializer):
 
 
 class OverseasOfficeSerializer(DirectorySerializer):
+    """An office one region or firm keeps in another region."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:overseasoffice-detail")
-    operator_region = nested(
-        BriefRegionSerializer, Region.objects.all(), required=False, allow_null=True
+    operator_region = related(
+        "RegionSerializer", Region.objects.all(), required=False, allow_null=True
     )
-    operator_firm = nested(BriefFirmSerializer, Firm.objects.all(), required=False, allow_null=True)
-    host_region = nested(BriefRegionSerializer, Region.objects.all())
+    operator_firm = related("FirmSerializer", Firm.objects.all(), required=False, allow_null=True)
+    host_region = related("RegionSerializer", Region.objects.all())
 
     class Meta:
         model = OverseasOffice
+        brief_fields = ["id", *NAME_FIELDS, "kind", "url"]
         fields = [
             "id",
             *NAME_FIELDS,
@@ -276,22 +280,25 @@ class OverseasOfficeSerializer(DirectorySerializer):
 
 
 class MissionSerializer(DirectorySerializer):
+    """A trade mission, fair or forum: who went where, when, and what came of it."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
-    organisers = nested(BriefFirmSerializer, Firm.objects.all(), many=True, required=False)
-    participating_firms = nested(BriefFirmSerializer, Firm.objects.all(), many=True, required=False)
-    origin_regions = nested(BriefRegionSerializer, Region.objects.all(), many=True, required=False)
-    destination_regions = nested(
-        BriefRegionSerializer, Region.objects.all(), many=True, required=False
+    organisers = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
+    participating_firms = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
+    origin_regions = related("RegionSerializer", Region.objects.all(), many=True, required=False)
+    destination_regions = related(
+        "RegionSerializer", Region.objects.all(), many=True, required=False
     )
-    related_tie = nested(
-        BriefSisterTieSerializer, SisterTie.objects.all(), required=False, allow_null=True
+    related_tie = related(
+        "SisterTieSerializer", SisterTie.objects.all(), required=False, allow_null=True
     )
-    related_office = nested(
-        BriefOfficeSerializer, OverseasOffice.objects.all(), required=False, allow_null=True
+    related_office = related(
+        "OverseasOfficeSerializer", OverseasOffice.objects.all(), required=False, allow_null=True
     )
 
     class Meta:
         model = Mission
+        brief_fields = ["id", *NAME_FIELDS, "kind", "start", "start_precision", "url"]
         fields = [
             "id",
             *NAME_FIELDS,
@@ -318,6 +325,8 @@ class MissionSerializer(DirectorySerializer):
 
 
 class SourceSerializer(DirectorySerializer):
+    """A document the directory cites."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     citations = None  # a source is what others cite
     web_address = serializers.URLField(
@@ -326,6 +335,7 @@ class SourceSerializer(DirectorySerializer):
 
     class Meta:
         model = Source
+        brief_fields = ["id", "title", "title_en", "url"]
         fields = [
             "id",
             "title",

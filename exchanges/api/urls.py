@@ -3,10 +3,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .root import DirectoryRootView
 
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = DirectoryRootView
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("ties", views.SisterTieViewSet, basename="sistertie")
 router.register("firms", views.FirmViewSet, basename="firm")
