@@ -20,7 +20,7 @@ from exchanges.models import Mission, OverseasOffice, Region, SisterTie
 
 from .conftest import FIXTURES
 
-pytestmark = pytest.mark.django_db(transaction=True)
+LIVE = pytest.mark.django_db(transaction=True)
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "regiontrade_client"
@@ -37,7 +37,7 @@ def directory_after_the_module(django_db_blocker):
         call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def directory(transactional_db):
     """Each test starts from the directory as `make run` serves it, as the other tests do."""
     if not Region.objects.exists():
@@ -56,7 +56,7 @@ def generated(tmp_path_factory):
 
 
 @pytest.fixture
-def api(generated, live_server):
+def api(generated, live_server, directory):
     """The generated package, imported: its ``Client`` classes, ``api`` and ``models``."""
     if "package" not in generated:
         directory = generated["directory"]
@@ -133,6 +133,7 @@ def create_region(api, partner, slug, country, level="prefecture"):
     return response.parsed
 
 
+@LIVE
 def test_list_japan_korea_ties_and_page_through_every_region(api, anonymous):
     port = Region.objects.create(
         slug="client-port", name_en="Client Port", country="JP", level="city"
@@ -142,11 +143,15 @@ def test_list_japan_korea_ties_and_page_through_every_region(api, anonymous):
     )
     tie = SisterTie.objects.create(region_a=port, region_b=harbour, tie_type="friendship")
 
-    ties = api("api.ties.ties_list").sync(client=anonymous, pair="JP-KR", page_size=500)
+    friendship = api("models").TieTypeEnum.FRIENDSHIP
+    ties = api("api.ties.ties_list").sync(
+        client=anonymous, pair="JP-KR", kind=friendship, page_size=500
+    )
     assert tie.pk in {result.id for result in ties.results}
     assert ties.count == len(ties.results)
     for result in ties.results:
         assert {result.region_a.country, result.region_b.country} == {"JP", "KR"}
+        assert result.tie_type == friendship
     mine = next(result for result in ties.results if result.id == tie.pk)
     assert (mine.region_a.slug, mine.region_b.name_en) == ("client-port", "Client Harbour")
 
@@ -161,6 +166,7 @@ def test_list_japan_korea_ties_and_page_through_every_region(api, anonymous):
     assert regions.count == len(seen)
 
 
+@LIVE
 def test_a_partner_creates_updates_and_deletes_a_tie_a_mission_and_an_office(api, partner):
     models = api("models")
     port = create_region(api, partner, "client-port", "JP")
@@ -253,6 +259,7 @@ def test_a_partner_creates_updates_and_deletes_a_tie_a_mission_and_an_office(api
     assert gone.status_code == 404 and gone.parsed.detail
 
 
+@LIVE
 def test_refused_writes_answer_in_the_documented_error_shape(api, anonymous, partner):
     models = api("models")
     port = create_region(api, partner, "client-port", "JP")
@@ -277,3 +284,98 @@ def test_refused_writes_answer_in_the_documented_error_shape(api, anonymous, par
 
     without_token = api("api.ties.ties_create").sync_detailed(client=anonymous, body=itself)
     assert without_token.status_code == 401 and without_token.parsed.detail
+
+
+# --- the schema the client is generated from ------------------------------------------------
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield f"{method.upper()} {path}", method, operation
+
+
+@pytest.mark.django_db
+def test_request_bodies_take_linked_records_by_id(schema):
+    schemas = schema["components"]["schemas"]
+    for component, field in [
+        ("SisterTieRequest", "region_a"),
+        ("OverseasOfficeRequest", "operator_firm"),
+        ("MissionRequest", "related_tie"),
+        ("RegionRequest", "parent"),
+        ("PatchedFirmRequest", "region"),
+    ]:
+        assert schemas[component]["properties"][field]["type"] == "integer", (component, field)
+    for component, field in [("MissionRequest", "origin_regions"), ("FirmRequest", "partners")]:
+        assert schemas[component]["properties"][field]["items"]["type"] == "integer"
+    # Responses embed the same records briefly, as a component of their own.
+    assert schemas["SisterTie"]["properties"]["region_a"] == {
+        "$ref": "#/components/schemas/BriefRegion"
+    }
+    assert set(schemas["BriefRegion"]["properties"]) == {
+        "id",
+        "slug",
+        "name_en",
+        "name_ja",
+        "name_zh",
+        "name_ko",
+        "country",
+        "url",
+    }
+    assert not [name for name in schemas if name.startswith("Brief") and "Request" in name]
+
+
+@pytest.mark.django_db
+def test_reads_are_anonymous_and_writes_take_json_with_a_token(schema):
+    for name, method, operation in operations(schema):
+        if method == "get":
+            assert operation["security"] == [], name
+            continue
+        assert {"tokenAuth": []} in operation["security"], name
+        if "requestBody" in operation:
+            assert list(operation["requestBody"]["content"]) == ["application/json"], name
+
+
+@pytest.mark.django_db
+def test_every_error_answer_has_the_named_error_shape(schema):
+    error = {"$ref": "#/components/schemas/Error"}
+    for name, _method, operation in operations(schema):
+        errors = {code: answer for code, answer in operation["responses"].items() if code[0] == "4"}
+        assert "400" in errors, name
+        for code, answer in errors.items():
+            assert answer["content"] == {"application/json": {"schema": error}}, (name, code)
+            assert answer["description"], (name, code)
+    assert schema["components"]["schemas"]["Error"]["properties"]["detail"]["type"] == "string"
+
+
+@pytest.mark.django_db
+def test_enums_and_date_precisions_are_named(schema):
+    schemas = schema["components"]["schemas"]
+    tie = schemas["SisterTieRequest"]["properties"]
+    assert tie["tie_type"]["allOf"] == [{"$ref": "#/components/schemas/TieTypeEnum"}]
+    assert {"$ref": "#/components/schemas/DatePrecisionEnum"} in tie["established_precision"][
+        "oneOf"
+    ]
+    inline = [
+        (name, parameter["name"])
+        for name, method, operation in operations(schema)
+        for parameter in operation.get("parameters", [])
+        if "enum" in parameter["schema"] and parameter["name"] != "format"
+    ]
+    assert inline == []
+
+
+@pytest.mark.django_db
+def test_the_api_root_links_every_list_the_docs_and_the_schema(client):
+    root = client.get("/api/v1/").json()
+    assert root["docs"].endswith("/api/v1/docs/")
+    assert root["schema"].endswith("/api/v1/schema/")
+    for name in ["regions", "ties", "firms", "offices", "missions", "sources"]:
+        assert root[name].endswith(f"/api/v1/{name}/"), name

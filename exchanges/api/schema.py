@@ -6,6 +6,7 @@
 - Request bodies are documented as JSON: the contract for partner systems. The form parsers
   serve the browsable API's HTML forms only.
 - Reading is anonymous; only writes name the token.
+- A filter by a choice refers to the field's named enum (``TieTypeEnum``…).
 - Every error answers in one named shape, ``Error``.
 """
 
@@ -99,10 +100,20 @@ def error_response(code: str, description: str = "") -> dict:
 
 
 def document_error_responses(result, generator, request, public):
-    """Anonymous reads, JSON bodies, and every 4xx answer in the ``Error`` shape."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    """Anonymous reads, JSON bodies, named enums for filters, and every 4xx answer in the
+    ``Error`` shape."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    enums = {
+        frozenset(schema["enum"]): name for name, schema in schemas.items() if "enum" in schema
+    }
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
+            for parameter in operation.get("parameters", []):
+                # A filter by a choice takes the same named enum as the field it filters.
+                name = enums.get(frozenset(parameter.get("schema", {}).get("enum", ())))
+                if name:
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{name}"}
             if method in SAFE_METHODS:
                 # Anyone may read; a token changes nothing about what a read returns.
                 operation["security"] = []
