@@ -6,6 +6,7 @@ column, in any script), ``country`` and ``kind``; each model adds what researche
 Labels and help texts here are what the pages show and what the API schema documents.
 """
 
+import datetime
 import re
 
 import django_filters
@@ -13,6 +14,8 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -145,9 +148,50 @@ def validate_search_words(value: str) -> None:
         )
 
 
+class UpdatedSinceField(forms.CharField):
+    """An ISO 8601 time, or a date alone meaning its midnight; a time without an offset, and a
+    date, are read in the site's time zone."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        text = value.strip()
+        try:
+            moment = parse_datetime(text)
+            if moment is None:
+                day = parse_date(text)
+                moment = day and datetime.datetime.combine(day, datetime.time())
+        except ValueError:
+            moment = None  # well formed but impossible, e.g. 2025-02-30
+        if moment is None:
+            raise ValidationError(
+                _("Give an ISO 8601 date or time, e.g. 2025-01-31 or 2025-01-31T09:00:00+09:00."),
+                code="invalid",
+            )
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        return moment
+
+
+class UpdatedSinceFilter(django_filters.Filter):
+    field_class = UpdatedSinceField
+
+
+def changed_since(queryset, moment: datetime.datetime):
+    """The records saved at or after ``moment``: by their ``updated`` column where the model
+    keeps one (indexed), else by their change history (``history_date`` is indexed)."""
+    model = queryset.model
+    if any(field.name == "updated" for field in model._meta.concrete_fields):
+        return queryset.filter(updated__gte=moment)
+    saved = model.history.filter(history_date__gte=moment).values(model._meta.pk.attname)
+    return queryset.filter(pk__in=saved)
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
     """What every list shares: ``q`` finds each of its words in the record's ``search_text``
-    or, through ``related_search``, in the search text of the records it links to."""
+    or, through ``related_search``, in the search text of the records it links to;
+    ``updated_since`` keeps the records saved since a moment, for a partner's sync."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -155,6 +199,14 @@ class DirectoryFilterSet(django_filters.FilterSet):
         max_length=MAX_SEARCH_LENGTH,
         validators=[validate_search_words],
         help_text=_("Words to find in any name: Latin, kana and kanji, Hangul or hanzi."),
+    )
+    updated_since = UpdatedSinceFilter(
+        label=_("Updated since"),
+        method="filter_updated_since",
+        help_text=_(
+            "Only the records saved at or after this ISO 8601 time, e.g. 2025-01-31T09:00:00Z; "
+            "a date alone means its midnight in the site's time zone."
+        ),
     )
     # Relations whose search text also counts, each with the model searched:
     # ("region_a", Region) finds ties whose region_a matches.
@@ -168,6 +220,9 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 conditions.append(Q(**{f"{relation}__in": related}))
             queryset = queryset.either_of(conditions)
         return queryset
+
+    def filter_updated_since(self, queryset, name, value: datetime.datetime):
+        return changed_since(queryset, value)
 
 
 class RecordIdField(forms.IntegerField):
@@ -217,7 +272,7 @@ class RegionFilterSet(CitedRecordFilterSet):
 
     class Meta:
         model = Region
-        fields = ["q", "country", "kind", "level", "parent", "source"]
+        fields = ["q", "country", "kind", "level", "parent", "source", "updated_since"]
 
 
 class SisterTieFilterSet(CitedRecordFilterSet):
@@ -255,6 +310,7 @@ class SisterTieFilterSet(CitedRecordFilterSet):
             "established_from",
             "established_to",
             "source",
+            "updated_since",
         ]
 
     def filter_country(self, queryset, name, value: str):
@@ -296,6 +352,7 @@ class FirmFilterSet(CitedRecordFilterSet):
             "founded_from",
             "founded_to",
             "source",
+            "updated_since",
         ]
 
     def filter_region(self, queryset, name, value: str):
@@ -338,6 +395,7 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
             "region",
             "host_region",
             "source",
+            "updated_since",
         ]
 
     def filter_operator_country(self, queryset, name, value: str):
@@ -396,6 +454,7 @@ class MissionFilterSet(CitedRecordFilterSet):
             "year_from",
             "year_to",
             "source",
+            "updated_since",
         ]
 
     def filter_origin_country(self, queryset, name, value: str):
@@ -431,7 +490,7 @@ class SourceFilterSet(DirectoryFilterSet):
 
     class Meta:
         model = Source
-        fields = ["q", "country", "kind", "language"]
+        fields = ["q", "country", "kind", "language", "updated_since"]
 
     def filter_country(self, queryset, name, value: str):
         citing = Citation.objects.filter(

@@ -21,5 +21,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file, as the Content-Security-Policy needs.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
 ]

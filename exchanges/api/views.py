@@ -33,7 +33,19 @@ from ..integrity import current_version, field_for_message, violation_of
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..views import region_list_prefetches
 from . import serializers
-from .concurrency import ETAG, IF_MATCH, PRECONDITION_FAILED, check_if_match, etag_of
+from .changes import ChangeFeedView  # noqa: F401  (routed in urls.py with the viewsets)
+from .concurrency import (
+    ETAG,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    PAGE_ETAG,
+    PRECONDITION_FAILED,
+    check_if_match,
+    etag_of,
+    not_modified,
+    page_etag,
+)
 from .pagination import DirectoryPagination
 
 
@@ -54,8 +66,9 @@ class Conflict(APIException):
 
 
 def directory_viewset(model_label):
-    """Documents the list's CSV format, the ETag of a record, If-Match on its writes (412 when
-    stale), and a delete's conflict answer."""
+    """Documents the list's CSV format, the ETag of a record and of a list page with
+    If-None-Match (304 when unchanged), If-Match on writes (412 when stale), and a delete's
+    conflict answer."""
 
     def decorate(viewset):
         record = viewset.serializer_class
@@ -65,13 +78,16 @@ def directory_viewset(model_label):
         )
         return extend_schema_view(
             list=extend_schema(
-                parameters=[format_parameter(viewset.queryset.model)],
+                parameters=[format_parameter(viewset.queryset.model), IF_NONE_MATCH, PAGE_ETAG],
                 responses={
                     (200, JSONRenderer.media_type): record,
                     **download_responses(viewset.queryset.model),
+                    304: NOT_MODIFIED,
                 },
             ),
-            retrieve=extend_schema(parameters=[ETAG]),
+            retrieve=extend_schema(
+                parameters=[IF_NONE_MATCH, ETAG], responses={200: record, 304: NOT_MODIFIED}
+            ),
             create=extend_schema(
                 parameters=[ETAG],
                 responses={201: record, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
@@ -124,7 +140,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             current_version(self.queryset.model, pk)
         record = super().get_object()
         if writing:
-            check_if_match(self.request, record)
+            check_if_match(self.request, lambda: self.etag(record))
         return record
 
     def handle_exception(self, exc):
@@ -142,13 +158,20 @@ class DirectoryViewSet(viewsets.ModelViewSet):
                     exc.detail.setdefault(names.get(field, NON_FIELD_ERRORS), []).append(message)
         return super().handle_exception(exc)
 
+    def etag(self, record, data=None) -> str:
+        if data is None:
+            data = self.get_serializer(record).data
+        return etag_of(record, data)
+
     def stored_etag(self, record) -> str:
         """The ETag of the record as stored, as the next GET will give it."""
-        return etag_of(current_version(self.queryset.model, record.pk, lock=False)[0])
+        return self.etag(self.get_queryset().get(pk=record.pk))
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
-        return Response(self.get_serializer(record).data, headers={"ETag": etag_of(record)})
+        data = self.get_serializer(record).data
+        etag = self.etag(record, data)
+        return not_modified(request, etag) or Response(data, headers={"ETag": etag})
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
@@ -197,7 +220,9 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             # The page's own rows: what the table's columns need, not the API's nesting.
             table = self.table_class(self.filter_queryset(self.list_view.queryset.all()))
             return export_response(table, request.accepted_renderer.format, request)
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        response["ETag"] = page_etag(response.data)
+        return not_modified(request, response["ETag"]) or response
 
     def perform_destroy(self, instance):
         try:

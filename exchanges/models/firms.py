@@ -105,6 +105,8 @@ class Firm(MultilingualNames, DirectoryRecord):
         indexes = [
             SortIndex("employees", name="firm_employees_order"),
             models.Index(fields=["name_en", "id"], name="firm_name_order"),
+            # updated_since, a partner's sync.
+            models.Index(fields=["updated"], name="firm_updated"),
             models.Index(fields=["kind", "name_en", "id"], name="firm_kind_order"),
             models.Index(fields=["country", "name_en", "id"], name="firm_country_order"),
             SortIndex("founded_year", name="firm_founded_order"),

@@ -254,6 +254,8 @@ class Mission(MultilingualNames, DirectoryRecord):
             ),
             models.Index(fields=["destination_country"], name="mission_destination_country"),
             models.Index(fields=["name_en", "id"], name="mission_name_order"),
+            # updated_since, a partner's sync.
+            models.Index(fields=["updated"], name="mission_updated"),
             TrigramIndex(fields=["search_text"], name="mission_search_trigram"),
         ]
         constraints = [

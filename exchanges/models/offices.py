@@ -104,6 +104,8 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
         indexes = [
             SortIndex("opened", name="overseasoffice_opened_order"),
             models.Index(fields=["name_en", "id"], name="overseasoffice_name_order"),
+            # updated_since, a partner's sync.
+            models.Index(fields=["updated"], name="overseasoffice_updated"),
             models.Index(fields=["kind", "name_en", "id"], name="overseasoffice_kind_order"),
             models.Index(fields=["status", "name_en", "id"], name="overseasoffice_status_order"),
             TrigramIndex(fields=["search_text"], name="overseasoffice_search_trigram"),

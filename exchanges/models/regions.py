@@ -146,6 +146,8 @@ class Region(MultilingualNames, DirectoryRecord):
             models.Index(fields=["parent", "name_en", "id"], name="region_parent_order"),
             SortIndex("population", name="region_population_order"),
             models.Index(fields=["name_en", "id"], name="region_name_order"),
+            # updated_since, a partner's sync.
+            models.Index(fields=["updated"], name="region_updated"),
             TrigramIndex(fields=["search_text"], name="region_search_trigram"),
         ]
         constraints = [

@@ -230,6 +230,8 @@ class SisterTie(DirectoryRecord):
             models.Index(fields=["country_a", "country_b"], name="sistertie_countries"),
             models.Index(fields=["country_b", "country_a"], name="sistertie_countries_reversed"),
             models.Index(fields=["source_label"], name="sistertie_source_label"),
+            # updated_since, a partner's sync.
+            models.Index(fields=["updated"], name="sistertie_updated"),
             TrigramIndex(fields=["search_text"], name="sistertie_search_trigram"),
         ]
         constraints = [

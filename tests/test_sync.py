@@ -1,0 +1,313 @@
+"""Incremental sync for partner systems: ``updated_since`` on every list, the change feed at
+/api/v1/changes/ with its cursor, and ETags answered with 304 by records and lists."""
+
+import base64
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from exchanges import filters
+from exchanges.models import Firm, Region, SisterTie, Source
+
+pytestmark = pytest.mark.django_db
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+# Later than anything in the production fixtures, so the tests see their own records only.
+FUTURE = datetime.datetime(2099, 1, 2, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def at(**offset) -> datetime.datetime:
+    return FUTURE + datetime.timedelta(**offset)
+
+
+def region(slug, country="JP", when=None, **fields):
+    record = Region(slug=slug, name_en=f"Sync {slug}", country=country, level="city", **fields)
+    if when:
+        record._history_date = when  # the time simple_history records for this save
+    record.save()
+    return record
+
+
+def saved(record, when):
+    """Saves the record as if at ``when``: its history row and its ``updated`` column."""
+    record._history_date = when
+    record.save()
+    if hasattr(record, "updated"):
+        type(record).objects.filter(pk=record.pk).update(updated=when)
+    return record
+
+
+def deleted(record, when):
+    record._history_date = when
+    record.delete()
+
+
+def api_ids(api, url, since):
+    response = api.get(url, {"updated_since": since, "page_size": 500})
+    assert response.status_code == 200, response.content
+    return {record["id"] for record in response.json()["results"]}
+
+
+# --- updated_since ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def edited_regions():
+    """Regions last saved on either side of 2099-01-02 00:00 in Tokyo (15:00 UTC the day
+    before), where a date alone must put its midnight."""
+    before = saved(region("sync-before"), at(hours=-1))
+    morning = saved(region("sync-morning"), at(hours=5))  # 2099-01-01T20:00Z
+    later = saved(region("sync-later"), at(days=3))
+    return before, morning, later
+
+
+@pytest.mark.parametrize(
+    "since, expected",
+    [
+        ("2099-01-02", {"sync-morning", "sync-later"}),  # midnight in Tokyo, not in UTC
+        ("2099-01-01T15:00:00Z", {"sync-morning", "sync-later"}),
+        ("2099-01-01T20:00:00+00:00", {"sync-morning", "sync-later"}),  # at or after
+        ("2099-01-01T20:00:00.000001+00:00", {"sync-later"}),
+        ("2099-01-02T09:00:00", {"sync-later"}),  # no offset: Tokyo time
+        ("2099-01-06", set()),
+    ],
+)
+def test_updated_since_selects_by_time_on_the_api_and_the_page(
+    api, client, edited_regions, since, expected
+):
+    slugs = {record.pk: record.slug for record in edited_regions}
+    found = api_ids(api, "/api/v1/regions/", since)
+    assert {slugs.get(pk, pk) for pk in found} == expected
+
+    page = client.get(reverse("exchanges:region_list"), {"updated_since": since})
+    assert page.status_code == 200
+    shown = {record.slug for record in edited_regions if record.name_en in page.content.decode()}
+    assert shown == expected
+
+
+def test_updated_since_follows_a_later_edit(api):
+    tie = SisterTie(region_a=region("sync-a"), region_b=region("sync-b", "KR"), tie_type="sister")
+    saved(tie, at(days=-10))
+    assert api_ids(api, "/api/v1/ties/", "2099-01-01") == set()
+    saved(tie, at(hours=1))
+    assert api_ids(api, "/api/v1/ties/", "2099-01-01") == {tie.pk}
+
+
+def test_updated_since_reads_the_history_of_sources(api):
+    """Sources keep no ``updated`` column: the time of their last saved change counts."""
+    old, edited = (
+        Source.objects.create(title=name, language="en", file_name=f"{name}.pdf")
+        for name in ("sync-old", "sync-edited")
+    )
+    Source.history.filter(id__in=[old.pk, edited.pk]).update(history_date=at(days=-5))
+    saved(edited, at(hours=2))
+    assert api_ids(api, "/api/v1/sources/", "2099-01-02") == {edited.pk}
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2099-02-30", "2099-01-02T25:00", "1"])
+def test_a_bad_updated_since_answers_400_naming_it(api, client, value):
+    for url in ("/api/v1/ties/", "/api/v1/sources/"):
+        response = api.get(url, {"updated_since": value})
+        assert response.status_code == 400
+        assert list(response.json()) == ["updated_since"]
+    assert client.get(reverse("exchanges:tie_list"), {"updated_since": value}).status_code == 400
+
+
+def test_every_list_takes_updated_since():
+    for filterset in filters.FILTERSET_OF.values():
+        assert "updated_since" in filterset.base_filters, filterset
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+
+
+@on_postgresql
+@pytest.mark.parametrize("model", list(filters.FILTERSET_OF))
+def test_postgresql_serves_updated_since_from_an_index(model):
+    from tests.test_scale import plan
+
+    filterset = filters.FILTERSET_OF[model](
+        {"updated_since": "2099-01-02"}, queryset=model.objects.all()
+    )
+    assert filterset.is_valid(), filterset.errors
+    explained = plan(filterset.qs.order_by(), "seqscan")
+    assert "Seq Scan" not in explained, explained
+    index = "history_date" if model is Source else f"{model._meta.model_name}_updated"
+    assert index in explained, explained
+
+
+# --- the change feed ----------------------------------------------------------------------------
+
+
+def feed(api, **query):
+    response = api.get("/api/v1/changes/", query)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_feed_lists_creations_updates_and_deletions_in_order(api):
+    east = region("sync-east", when=at())
+    west = region("sync-west", "KR", when=at(seconds=1))
+    tie = SisterTie(region_a=east, region_b=west, tie_type="sister")
+    saved(tie, at(seconds=2))
+    east.name_en = "Sync East renamed"
+    saved(east, at(seconds=3))
+    tie_id = tie.pk
+    deleted(tie, at(seconds=4))
+
+    page = feed(api, since="2099-01-02T00:00:00+09:00")
+    entries = [(entry["type"], entry["id"], entry["action"]) for entry in page["results"]]
+    assert entries == [
+        ("region", east.pk, "created"),
+        ("region", west.pk, "created"),
+        ("tie", tie_id, "created"),
+        ("region", east.pk, "updated"),
+        ("tie", tie_id, "deleted"),
+    ]
+    first, *_middle, last = page["results"]
+    assert datetime.datetime.fromisoformat(first["time"]) == at()
+    assert first["url"] == f"http://testserver/api/v1/regions/{east.pk}/"
+    assert api.get(first["url"]).json()["name_en"] == "Sync East renamed"
+    assert last["url"] is None  # a deleted record has no address left, only its type and id
+    assert page["next"] is None
+
+    # The cursor of the last page waits for what changes next.
+    assert feed(api, cursor=page["cursor"])["results"] == []
+    saved(west, at(seconds=5))
+    later = feed(api, cursor=page["cursor"])["results"]
+    assert [(entry["type"], entry["id"], entry["action"]) for entry in later] == [
+        ("region", west.pk, "updated")
+    ]
+
+
+def test_the_cursor_continues_exactly_where_the_page_stopped(api):
+    """Changes of several types saved in one microsecond: no entry twice, none left out."""
+    same_time = at(minutes=1)
+    regions = [region(f"sync-{number}", when=same_time) for number in range(7)]
+    for record in regions[:4]:
+        saved(record, same_time)
+    for number in range(3):
+        saved(Firm(name_en=f"Sync firm {number}", country="JP", kind="other"), same_time)
+    deleted(regions[-1], same_time)
+
+    everything = feed(api, since="2099-01-02", page_size=100)["results"]
+    assert len(everything) == 7 + 4 + 3 + 1
+    read, query = [], {"since": "2099-01-02", "page_size": 3}
+    while True:
+        page = feed(api, **query)
+        read += page["results"]
+        if page["next"] is None:
+            break
+        assert len(page["results"]) == 3
+        query = {"cursor": page["cursor"], "page_size": 3}
+        assert f"cursor={page['cursor']}" in page["next"]
+        assert "since" not in page["next"]
+    assert read == everything
+    # Within one moment: regions before firms, each type in the order its changes were saved.
+    assert [entry["type"] for entry in read] == ["region"] * 12 + ["firm"] * 3
+    region_actions = [entry["action"] for entry in read[:12]]
+    assert region_actions == ["created"] * 7 + ["updated"] * 4 + ["deleted"]
+
+
+def test_the_feed_runs_the_same_queries_for_few_and_many_changes(api):
+    counts = {}
+    for size in (2, 20):
+        savepoint = connection.savepoint()
+        for number in range(size):
+            region(f"sync-count-{number}", when=at(seconds=number))
+        with CaptureQueriesContext(connection) as queries:
+            page = feed(api, since="2099-01-02", page_size=50)
+        assert len(page["results"]) == size
+        counts[size] = len(queries)
+        connection.savepoint_rollback(savepoint)
+    assert counts[2] == counts[20], counts
+
+
+def encoded(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ({"since": "last week"}, "since"),
+        ({"since": "2099-13-01"}, "since"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "%%%"}, "cursor"),
+        ({"cursor": encoded("2099-01-02T00:00:00+00:00|x|1")}, "cursor"),
+        ({"cursor": encoded("2099-01-02T00:00:00|0|1")}, "cursor"),  # no offset: not ours
+        ({"cursor": encoded("2099-01-02T00:00:00+00:00|99|1")}, "cursor"),
+        ({"cursor": encoded(f"2099-01-02T00:00:00+00:00|0|{2**64}")}, "cursor"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+    ],
+)
+def test_a_bad_since_cursor_or_page_size_answers_400_naming_it(api, query, parameter):
+    response = api.get("/api/v1/changes/", query)
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+# --- ETag and If-None-Match ---------------------------------------------------------------------
+
+
+def test_a_record_answers_304_while_its_etag_holds(api):
+    east, west = region("sync-etag-a"), region("sync-etag-b", "KR")
+    tie = SisterTie.objects.create(region_a=east, region_b=west, tie_type="sister")
+    url = f"/api/v1/ties/{tie.pk}/"
+    etag = api.get(url).headers["ETag"]
+
+    unchanged = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged.headers["ETag"] == etag
+    assert api.get(url, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304
+    assert api.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+    # Renaming a region the tie embeds changes what the tie's address gives, and so its ETag.
+    east.name_en = "Sync renamed"
+    east.save()
+    fresh = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh.json()["region_a"]["name_en"] == "Sync renamed"
+    assert fresh.headers["ETag"] != etag
+
+
+def test_a_list_page_answers_304_while_its_content_holds(api):
+    first = region("sync-list-a", "KP")
+    region("sync-list-b", "KP")
+    url = "/api/v1/regions/?country=KP&page_size=1"
+    response = api.get(url)
+    etag = response.headers["ETag"]
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get(url.replace("page_size=1", "page_size=2")).headers["ETag"] != etag
+
+    first.population = 1000
+    first.save()
+    changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_schema_documents_the_feed_and_conditional_reads(api):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    feed_operation = schema["paths"]["/api/v1/changes/"]["get"]
+    names = {parameter["name"] for parameter in feed_operation["parameters"]}
+    assert {"since", "cursor", "page_size"} <= names
+    entry = schema["components"]["schemas"]["Change"]["properties"]
+    assert {"type", "id", "action", "time", "url"} <= set(entry)
+    for path in ("/api/v1/ties/{id}/", "/api/v1/ties/"):
+        operation = schema["paths"][path]["get"]
+        assert "If-None-Match" in {parameter["name"] for parameter in operation["parameters"]}
+        assert "304" in operation["responses"]
+        assert "ETag" in operation["responses"]["200"]["headers"]
