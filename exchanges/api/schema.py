@@ -47,10 +47,11 @@ ERRORS = {
     ),
     "412": "If-Match named an older version of the record: it was changed meanwhile.",
     "413": "The request body is larger than the API accepts.",
+    "415": "The request body is not JSON: send it as application/json.",
     "429": "Too many requests; retry after the number of seconds in Retry-After.",
 }
 READ_ERRORS = ("400", "404", "429")
-WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "415", "429")
 
 
 class BriefSerializerExtension(OpenApiSerializerExtension):
