@@ -164,13 +164,18 @@ class UpdatedSinceField(forms.CharField):
                 moment = day and datetime.datetime.combine(day, datetime.time())
         except ValueError:
             moment = None  # well formed but impossible, e.g. 2025-02-30
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        try:
+            # The database compares in UTC: a moment at the edge of the calendar has none.
+            moment and moment.astimezone(datetime.UTC)
+        except OverflowError:
+            moment = None
         if moment is None:
             raise ValidationError(
                 _("Give an ISO 8601 date or time, e.g. 2025-01-31 or 2025-01-31T09:00:00+09:00."),
                 code="invalid",
             )
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, timezone.get_default_timezone())
         return moment
 
 

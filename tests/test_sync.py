@@ -114,7 +114,10 @@ def test_updated_since_reads_the_history_of_sources(api):
     assert api_ids(api, "/api/v1/sources/", "2099-01-02") == {edited.pk}
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2099-02-30", "2099-01-02T25:00", "1"])
+@pytest.mark.parametrize(
+    "value",
+    ["yesterday", "2099-02-30", "2099-01-02T25:00", "1", "0001-01-01", "9999-12-31T23:00-05:00"],
+)
 def test_a_bad_updated_since_answers_400_naming_it(api, client, value):
     for url in ("/api/v1/ties/", "/api/v1/sources/"):
         response = api.get(url, {"updated_since": value})
@@ -242,10 +245,13 @@ def encoded(text: str) -> str:
     [
         ({"since": "last week"}, "since"),
         ({"since": "2099-13-01"}, "since"),
+        ({"since": "0001-01-01T00:00:00+09:00"}, "since"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "%%%"}, "cursor"),
         ({"cursor": encoded("2099-01-02T00:00:00+00:00|x|1")}, "cursor"),
         ({"cursor": encoded("2099-01-02T00:00:00|0|1")}, "cursor"),  # no offset: not ours
+        ({"cursor": encoded("0001-01-01T00:00:00+09:00|0|1")}, "cursor"),
+        ({"cursor": encoded("nonsense|0|1")}, "cursor"),
         ({"cursor": encoded("2099-01-02T00:00:00+00:00|99|1")}, "cursor"),
         ({"cursor": encoded(f"2099-01-02T00:00:00+00:00|0|{2**64}")}, "cursor"),
         ({"page_size": "0"}, "page_size"),
@@ -256,6 +262,12 @@ def test_a_bad_since_cursor_or_page_size_answers_400_naming_it(api, query, param
     response = api.get("/api/v1/changes/", query)
     assert response.status_code == 400
     assert list(response.json()) == [parameter]
+
+
+def test_a_cursor_past_every_id_reads_on_from_the_next_moment(api):
+    region("sync-large-id", when=at(seconds=1))
+    cursor = base64.urlsafe_b64encode(f"{at().isoformat()}|0|{2**63 - 1}".encode()).decode()
+    assert [entry["action"] for entry in feed(api, cursor=cursor)["results"]] == ["created"]
 
 
 # --- ETag and If-None-Match ---------------------------------------------------------------------

@@ -63,17 +63,22 @@ class Position:
 
     @classmethod
     def decode(cls, cursor: str) -> "Position":
+        refused = ValidationError({"cursor": [_("Not a cursor this feed gave.")]})
         try:
             padded = cursor + "=" * (-len(cursor) % 4)
             time, rank, history_id = base64.urlsafe_b64decode(padded).decode().split("|")
-            moment = parse_datetime(time)
-            position = cls(moment, int(rank), int(history_id))
-        except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
-            position = None
-        if position is None or position.time is None or position.time.tzinfo is None:
-            raise ValidationError({"cursor": [_("Not a cursor this feed gave.")]})
+            position = cls(parse_datetime(time), int(rank), int(history_id))
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise refused from None
+        moment = position.time
+        if moment is None or moment.tzinfo is None:
+            raise refused
         if not (-1 <= position.rank < len(FEED) and 0 <= position.history_id < 2**63):
-            raise ValidationError({"cursor": [_("Not a cursor this feed gave.")]})
+            raise refused
+        try:
+            moment.astimezone(datetime.UTC)  # as the database compares it
+        except OverflowError:
+            raise refused from None
         return position
 
 
