@@ -375,6 +375,7 @@ def test_enums_and_date_precisions_are_named(schema):
 @pytest.mark.django_db
 def test_the_api_root_links_every_list_the_docs_and_the_schema(client):
     root = client.get("/api/v1/").json()
+    assert root["changes"].endswith("/api/v1/changes/")
     assert root["docs"].endswith("/api/v1/docs/")
     assert root["schema"].endswith("/api/v1/schema/")
     for name in ["regions", "ties", "firms", "offices", "missions", "sources"]:

@@ -5,10 +5,11 @@ from rest_framework.routers import APIRootView
 
 
 class DirectoryRootView(APIRootView):
-    """The record lists of the directory, then where the API is described: ``docs`` (Swagger
-    UI) and ``schema`` (OpenAPI 3, from which a client can be generated)."""
+    """The record lists of the directory, the feed of their changes (``changes``), then where
+    the API is described: ``docs`` (Swagger UI) and ``schema`` (OpenAPI 3, from which a client
+    can be generated)."""
 
-    described_at = {"docs": "api:docs", "schema": "api:schema"}
+    described_at = {"changes": "api:changes", "docs": "api:docs", "schema": "api:schema"}
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
