@@ -167,8 +167,9 @@ class UpdatedSinceField(forms.CharField):
         if moment is not None and timezone.is_naive(moment):
             moment = timezone.make_aware(moment, timezone.get_default_timezone())
         try:
-            # The database compares in UTC: a moment at the edge of the calendar has none.
-            moment and moment.astimezone(datetime.UTC)
+            # In UTC: the database compares in it, and PostgreSQL refuses offsets past ±15:59
+            # that ISO 8601 allows; a moment at the edge of the calendar has none.
+            moment = moment and moment.astimezone(datetime.UTC)
         except OverflowError:
             moment = None
         if moment is None:

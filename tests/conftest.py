@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the directory as `make run` serves it: all fixtures loaded."""
     with django_db_blocker.unblock():
         call_command("load_fixtures", *FIXTURES, verbosity=0)
+
+
+def restore_directory() -> None:
+    """After transactional tests with ``serialized_rollback`` flushed the database: the
+    migrations' records (content types, permissions, groups) under their first ids, then the
+    fixtures, as the session began. A flush that re-created content types under new ids would
+    make the next serialized rollback collide with them."""
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

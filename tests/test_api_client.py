@@ -18,9 +18,11 @@ from rest_framework.authtoken.models import Token
 
 from exchanges.models import Mission, OverseasOffice, Region, SisterTie
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, restore_directory
 
-LIVE = pytest.mark.django_db(transaction=True)
+# serialized_rollback: each test starts from the session's records, and the flush after it
+# leaves the content types for restore_directory() to put back under their first ids.
+LIVE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "regiontrade_client"
@@ -34,7 +36,7 @@ def directory_after_the_module(django_db_blocker):
     after this module expect the directory conftest.py loaded, so load it again."""
     yield
     with django_db_blocker.unblock():
-        call_command("load_fixtures", *FIXTURES, verbosity=0)
+        restore_directory()
 
 
 @pytest.fixture

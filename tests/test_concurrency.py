@@ -15,7 +15,6 @@ from unittest import mock
 
 import pytest
 import requests
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
@@ -26,7 +25,7 @@ from exchanges.integrity import IntegrityErrorMiddleware, violation_of
 from exchanges.models import Region, SisterTie, Source
 from exchanges.models.ties import DUPLICATE_TIE_MESSAGE as LAZY_DUPLICATE
 
-from .conftest import FIXTURES
+from .conftest import restore_directory
 from .test_admin import admin_url, change_form_data
 
 PARALLEL = 20
@@ -314,8 +313,7 @@ def directory_put_back(django_db_blocker):
     yield
     if restored.is_set():
         with django_db_blocker.unblock():
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-            call_command("load_fixtures", *FIXTURES, verbosity=0)
+            restore_directory()
 
 
 def in_parallel(send) -> list[requests.Response]:

@@ -95,6 +95,14 @@ def test_updated_since_selects_by_time_on_the_api_and_the_page(
     assert shown == expected
 
 
+@pytest.mark.parametrize("offset", ["-18:24", "+23:59"])
+def test_an_offset_iso_allows_but_postgresql_does_not_is_read_in_utc(api, offset):
+    """ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses those past ±15:59 (a 500 once)."""
+    since = f"2001-10-13T03:54:09.733450{offset}"
+    assert api.get("/api/v1/regions/", {"updated_since": since}).status_code == 200
+    assert api.get("/api/v1/changes/", {"since": since}).status_code == 200
+
+
 def test_updated_since_follows_a_later_edit(api):
     tie = SisterTie(region_a=region("sync-a"), region_b=region("sync-b", "KR"), tie_type="sister")
     saved(tie, at(days=-10))

@@ -76,10 +76,11 @@ class Position:
         if not (-1 <= position.rank < len(FEED) and 0 <= position.history_id < 2**63):
             raise refused
         try:
-            moment.astimezone(datetime.UTC)  # as the database compares it
+            # In UTC, as the database compares it (PostgreSQL refuses offsets past ±15:59).
+            utc = moment.astimezone(datetime.UTC)
         except OverflowError:
             raise refused from None
-        return position
+        return cls(utc, position.rank, position.history_id)
 
 
 def after(position: Position | None, rank: int) -> Q:
