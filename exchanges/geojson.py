@@ -6,8 +6,8 @@ RFC 7946 requires (no ``crs`` member). A record whose position is unknown (a reg
 coordinates, a tie or an office with such a region) is left out, and the collection says how
 many were in its top-level member ``without_coordinates``.
 
-A feature's properties are the row of the list's CSV (same names, same values), with the
-names in the four scripts and the country of each linked region, and the record's page
+A feature's properties are the row of the list's CSV (same names, same values: among them the
+names in the four scripts and the country of each linked region), and the record's page
 (``url``). The collection is streamed as the rows are read, in constant memory.
 """
 
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import OverseasOffice, Region, SisterTie
-from .models.base import MultilingualNames
 
 MEDIA_TYPE = "application/geo+json"
 LEFT_OUT_MEMBER = "without_coordinates"
@@ -31,23 +30,9 @@ def position(region) -> list[float] | None:
     return [float(region.longitude), float(region.latitude)]
 
 
-def region_names(region, prefix: str) -> dict:
-    """A linked region's names in the four scripts and its country, under ``prefix``."""
-    names = {f"{prefix}_{field}": getattr(region, field) for field in MultilingualNames.NAME_FIELDS}
-    return {**names, f"{prefix}_country": str(region.country)}
-
-
 def position_fields(relation: str = "") -> list[str]:
     prefix = f"{relation}__" if relation else ""
     return [f"{prefix}latitude", f"{prefix}longitude"]
-
-
-def linked_region_fields(relation: str) -> list[str]:
-    return [
-        *position_fields(relation),
-        f"{relation}__country",
-        *(f"{relation}__{field}" for field in MultilingualNames.NAME_FIELDS),
-    ]
 
 
 def tie_line(tie) -> dict | None:
@@ -78,20 +63,14 @@ LAYERS = {
     Region: Layer(region_point, lambda region: {}, tuple(position_fields())),
     SisterTie: Layer(
         tie_line,
-        lambda tie: {
-            **region_names(tie.region_a, "region_a"),
-            **region_names(tie.region_b, "region_b"),
-        },
-        (*linked_region_fields("region_a"), *linked_region_fields("region_b")),
+        lambda tie: {},
+        (*position_fields("region_a"), *position_fields("region_b")),
     ),
     OverseasOffice: Layer(
         office_point,
-        lambda office: {
-            "country": office.native_country,
-            **region_names(office.host_region, "host_region"),
-        },
+        lambda office: {"country": office.native_country},
         (
-            *linked_region_fields("host_region"),
+            *position_fields("host_region"),
             "operator_region__country",
             "operator_firm__country",
         ),

@@ -1,19 +1,22 @@
 """One table per model: the columns a list page shows, sorts by and exports.
 
 Visible columns are what a reader sees; hidden ones (ids, slugs, every name column) join them in
-the CSV and JSON downloads, so an export carries enough to cite and re-link each row. Exported
+the CSV and JSON downloads, so an export carries enough to cite and re-link each row. A download
+also names each linked region in the four scripts with its country (``<link>_name_ja``,
+``<link>_country``) and lists the record's citations, so that it stands on its own. Exported
 values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated labels.
 """
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderByTuple
 
 from .cells import cell_renderer
-from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from .models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.base import DatePrecision, MultilingualNames, format_partial_date
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
@@ -101,6 +104,70 @@ class RegionListColumn(tables.Column):
         return []  # prefetched
 
 
+class LinkedRegionFieldColumn(tables.Column):
+    """Download only: one field (a name, the country) of a linked region, or of each of a
+    record's regions joined with "|". Hidden on the page, which links the region instead."""
+
+    def __init__(self, field: str, many: bool = False, **kwargs):
+        kwargs.setdefault("visible", False)
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+        self.field, self.many = field, many
+
+    def value(self, value):
+        if self.many:
+            return "|".join(str(getattr(region, self.field)) for region in value.all())
+        return str(getattr(value, self.field))
+
+    def export_fields(self, accessor: str) -> list[str]:
+        return [] if self.many else [f"{accessor}__{self.field}"]  # many: prefetched
+
+
+def linked_region_columns(link: str, many: bool = False) -> list[tuple[str, tables.Column]]:
+    """``<link>_name_en`` … ``<link>_name_ko`` and ``<link>_country`` for a download."""
+    return [
+        (f"{link}_{field}", LinkedRegionFieldColumn(field, many, accessor=link))
+        for field in (*NAME_FIELDS, "country")
+    ]
+
+
+def citation_document(citation) -> str:
+    """The cited document as a download names it: its file name, else its title."""
+    return citation.source.file_name or citation.source.title
+
+
+def citation_text(citation) -> str:
+    """A citation as a download writes it: the document and the place in it."""
+    return f"{citation_document(citation)} {citation.locator}".strip()
+
+
+class CitationsColumn(tables.Column):
+    """Download only: the record's citations, "<document> <locator>" joined with " | "."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("visible", False)
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("verbose_name", _("Citations"))
+        super().__init__(**kwargs)
+
+    def value(self, record):
+        # Sorted here, not in the query, so a download reads the same with or without prefetch.
+        citations = sorted(
+            record.citations.all(), key=lambda c: (citation_document(c).casefold(), c.locator, c.pk)
+        )
+        return " | ".join(citation_text(citation) for citation in citations)
+
+    def export_fields(self, accessor: str) -> list[str]:
+        return []  # prefetched: export_prefetches
+
+    def export_prefetches(self) -> list[Prefetch]:
+        citations = Citation.objects.select_related("source").only(
+            "content_type", "object_id", "locator", "source__file_name", "source__title"
+        )
+        return [Prefetch("citations", queryset=citations)]
+
+
 class CountryColumn(tables.Column):
     """The ISO code, with the country's name in the reader's language as its title."""
 
@@ -142,15 +209,28 @@ class DirectoryTable(tables.Table):
     """Model fields listed in ``Meta.fields`` are exported but not shown on the page.
 
     Every sort ends with the primary key, so that rows with equal values keep one order and
-    each row appears on exactly one page.
+    each row appears on exactly one page. ``linked_regions`` names the region links (and
+    ``region_lists`` the many-region relations) whose names and country a download spells out;
+    ``cited`` adds the record's citations to it.
     """
+
+    linked_regions: tuple[str, ...] = ()
+    region_lists: tuple[str, ...] = ()
+    cited = True
 
     class Meta:
         attrs = {"class": "records"}
         orderable = True
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        extra = list(kwargs.pop("extra_columns", None) or ())
+        for link in self.linked_regions:
+            extra += linked_region_columns(link)
+        for relation in self.region_lists:
+            extra += linked_region_columns(relation, many=True)
+        if self.cited:
+            extra.append(("citations", CitationsColumn()))
+        super().__init__(*args, extra_columns=extra, **kwargs)
         for name in self._meta.fields or ():
             self.columns.hide(name)
         for bound_column in self.columns.iterall():
@@ -162,15 +242,17 @@ class DirectoryTable(tables.Table):
         """Only the fields the export's columns read: building the records of a download of
         every row costs more than anything else in it, and grows with each field. Columns say
         what they read with ``export_fields(accessor)``; where one cannot, every field is read."""
-        fields = []
+        fields, prefetches = [], []
         for bound_column in self.columns.iterall():
             if bound_column.column.exclude_from_export:
                 continue
             reads = getattr(bound_column.column, "export_fields", None)
             fields += reads(bound_column.accessor) if reads else [bound_column.accessor]
+            if related := getattr(bound_column.column, "export_prefetches", None):
+                prefetches += related()
         if all(is_field_path(queryset.model, field) for field in fields):
-            return queryset.only(*fields)
-        return queryset
+            queryset = queryset.only(*fields)
+        return queryset.prefetch_related(*prefetches)
 
     def body_html(self) -> str:
         """The ``<tr>`` rows of the current page, as django-tables2 would render its cells,
@@ -219,6 +301,7 @@ class RegionTable(DirectoryTable):
 
 
 class SisterTieTable(DirectoryTable):
+    linked_regions = ("region_a", "region_b")
     region_a = RegionLinkColumn(verbose_name=_("Region"), order_by=("region_a__name_en",))
     region_b = RegionLinkColumn(verbose_name=_("Partner"), order_by=("region_b__name_en",))
     tie_type = ChoiceColumn(verbose_name=_("Type"))
@@ -253,6 +336,7 @@ class SisterTieTable(DirectoryTable):
 
 
 class FirmTable(DirectoryTable):
+    linked_regions = ("region",)
     name = NameColumn()
     kind = ChoiceColumn(verbose_name=_("Kind"))
     country = CountryColumn(verbose_name=_("Country"))
@@ -278,6 +362,7 @@ class FirmTable(DirectoryTable):
 
 
 class OverseasOfficeTable(DirectoryTable):
+    linked_regions = ("operator_region", "host_region")
     name = NameColumn()
     kind = ChoiceColumn(verbose_name=_("Kind"))
     operator = tables.Column(
@@ -304,6 +389,7 @@ class OverseasOfficeTable(DirectoryTable):
 
 
 class MissionTable(DirectoryTable):
+    region_lists = ("origin_regions", "destination_regions")
     name = NameColumn()
     kind = ChoiceColumn(verbose_name=_("Kind"))
     start = PartialDateColumn(verbose_name=_("Date"))
@@ -327,6 +413,7 @@ class MissionTable(DirectoryTable):
 
 
 class SourceTable(DirectoryTable):
+    cited = False  # a source is the document cited, not a cited record
     title = tables.Column(verbose_name=_("Title"), linkify=True)
     authors = tables.Column(verbose_name=_("Authors"))
     publisher = tables.Column(verbose_name=_("Publisher"))
