@@ -60,3 +60,25 @@ def no_rate_limit(settings):
 )
 def test_no_server_error_and_every_answer_matches_the_schema(case):
     case.call_and_validate(checks=CHECKS)
+
+
+@pytest.fixture
+def writer_token(django_user_model):
+    """A partner allowed to add, change and delete every kind of record."""
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+
+    user = django_user_model.objects.create_user("schemathesis-writer")
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="exchanges"))
+    return Token.objects.create(user=user).key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_with_a_token_that_may_write_no_answer_breaks_the_schema(case, writer_token):
+    case.call_and_validate(headers={"Authorization": f"Token {writer_token}"}, checks=CHECKS)
