@@ -9,9 +9,11 @@ import os
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Permission
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -30,6 +32,14 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+# The same bounded, reproducible run for every operation, anonymous or with a token.
+bounded = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
@@ -52,12 +62,7 @@ def no_rate_limit(settings):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+@bounded
 def test_no_server_error_and_every_answer_matches_the_schema(case):
     case.call_and_validate(checks=CHECKS)
 
@@ -65,20 +70,12 @@ def test_no_server_error_and_every_answer_matches_the_schema(case):
 @pytest.fixture
 def writer_token(django_user_model):
     """A partner allowed to add, change and delete every kind of record."""
-    from django.contrib.auth.models import Permission
-    from rest_framework.authtoken.models import Token
-
     user = django_user_model.objects.create_user("schemathesis-writer")
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="exchanges"))
     return Token.objects.create(user=user).key
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+@bounded
 def test_with_a_token_that_may_write_no_answer_breaks_the_schema(case, writer_token):
     case.call_and_validate(headers={"Authorization": f"Token {writer_token}"}, checks=CHECKS)
