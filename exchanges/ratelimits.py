@@ -86,12 +86,14 @@ def hit(scope: str, client: str, limit: Rate) -> int | None:
 
 
 def count_in(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
+    """One atomic increment for every request but the window's first (the database cache's
+    ``add`` counts its table, so it is not worth paying on each request)."""
     try:
         return cache.incr(key)
-    except ValueError:  # the window's counter expired between the two calls
-        cache.add(key, 1, timeout=timeout)
-        return 1
+    except ValueError:  # the window's first request
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)  # another worker opened the window meanwhile
 
 
 def is_download(request) -> bool:
