@@ -109,7 +109,11 @@ def cell_renderer(table, bound_column) -> Callable:
 
 def value_reader(table, bound_column) -> Callable:
     """The column's export value for a record: its ``value`` method's where it has one, else
-    the stored value (a choice field's code, not its translated label)."""
+    the stored value (a choice field's code, not its translated label). A column that reads
+    its value otherwise in a download (joined to the row, or gathered for many rows at once)
+    says how with ``export_reader(accessor)``."""
+    if export_reader := getattr(bound_column.column, "export_reader", None):
+        return export_reader(bound_column.accessor)
     read = attribute_reader(bound_column.accessor)
     method = own_method(table, bound_column, "value")
     if method is None:

@@ -24,6 +24,7 @@ import io
 import json
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import islice
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
@@ -67,12 +68,23 @@ def export_columns(table) -> tuple[list[str], list[Callable]]:
     return [c.name for c in columns], [value_reader(table, c) for c in columns]
 
 
+def chunked_records(table, queryset) -> Iterator:
+    """The queryset's records, read CHUNK_ROWS at a time; before a chunk is written, the
+    columns that read something for many records at once (citations) read it for the chunk."""
+    gatherings = table.export_gatherings()
+    records = queryset.iterator(chunk_size=CHUNK_ROWS)
+    while chunk := list(islice(records, CHUNK_ROWS)):
+        for gathering in gatherings:
+            gathering.gather(chunk)
+        yield from chunk
+
+
 def table_records(table) -> tuple[list[str], Iterator[list]]:
     """The header and every row of the table, across all pages, read as they are needed."""
     header, getters = export_columns(table)
     records = table.data.data
     if hasattr(records, "iterator"):
-        records = table.export_queryset(records).iterator(chunk_size=CHUNK_ROWS)
+        records = chunked_records(table, table.export_queryset(records))
     return header, ([get(record) for get in getters] for record in records)
 
 
@@ -137,7 +149,7 @@ def export_response(table, export_format: str, request=None):
         records = table.data.data
         if hasattr(records, "iterator"):
             records = geojson.loading(table.export_queryset(records), geojson.LAYERS[model].fields)
-            records = records.iterator(chunk_size=CHUNK_ROWS)
+            records = chunked_records(table, records)
         origin = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
         chunks = geojson.feature_chunks(model, header, getters, records, origin)
         return attach(StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[GEOJSON]), file_name)

@@ -87,6 +87,9 @@ def loading(queryset, fields: Iterable[str]):
     names, deferring = queryset.query.deferred_loading
     if deferring:
         return queryset  # every field but a few long texts: positions and names are loaded
+    relations = {field.rpartition("__")[0] for field in fields if "__" in field}
+    if relations:  # select_related() without names would join every relation
+        queryset = queryset.select_related(*relations)
     return queryset.only(*names, *fields)
 
 

@@ -7,15 +7,18 @@ also names each linked region in the four scripts with its country (``<link>_nam
 values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated labels.
 """
 
+from collections.abc import Callable
+
 import django_tables2 as tables
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderByTuple
 
-from .cells import cell_renderer
+from .cells import attribute_reader, cell_renderer
 from .models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.base import DatePrecision, MultilingualNames, format_partial_date
 
@@ -66,8 +69,45 @@ class NameColumn(tables.Column):
         return value
 
 
+class Gathering:
+    """Something a download reads for a whole chunk of records in one query (their citations,
+    a mission's regions) rather than record by record: columns that read it share one, and the
+    download calls ``gather(records)`` before it writes each chunk (``exports.chunked_records``).
+    """
+
+    def __init__(self):
+        self.gathered: dict | None = None  # pk -> what was read, for the chunk being written
+
+    def gather(self, records) -> None:
+        self.gathered = self.read([record.pk for record in records]) if records else {}
+
+    def read(self, pks: list) -> dict:
+        raise NotImplementedError
+
+    def of(self, record, fallback: Callable):
+        """What was gathered for ``record``; ``fallback(record)`` outside a download."""
+        if self.gathered is None:
+            return fallback(record)
+        return self.gathered.get(record.pk)
+
+
+def annotation_reader(name: str, fallback: Callable) -> Callable:
+    """Reads the value a download's query annotated as ``name`` on each record, or, on a
+    record that was not read by one, ``fallback(record)``."""
+
+    def read(record):
+        value = record.__dict__.get(name, _MISSING)
+        return fallback(record) if value is _MISSING else value
+
+    return read
+
+
+_MISSING = object()
+
+
 class RegionLinkColumn(tables.Column):
-    """A related region, linked, named in the reader's language; exported as its slug."""
+    """A related region, linked, named in the reader's language; exported as its slug, which a
+    download reads joined to its row (``<link>_slug``) without building the region."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("linkify", True)
@@ -76,11 +116,62 @@ class RegionLinkColumn(tables.Column):
     def render(self, value):
         return value.name
 
-    def value(self, value):
-        return value.slug
+    def export_annotations(self, accessor: str) -> dict:
+        return {f"{accessor}_slug": F(f"{accessor}__slug")}
 
-    def export_fields(self, accessor: str) -> list[str]:
-        return [f"{accessor}__slug"]
+    def export_reader(self, accessor: str) -> Callable:
+        return annotation_reader(f"{accessor}_slug", attribute_reader(f"{accessor}__slug"))
+
+
+class RegionListGathering(Gathering):
+    """The regions of each record by one many-to-many relation (a mission's origins), as
+    dictionaries of slug, names and country, sorted by English name, read in two queries a
+    chunk: the chunk's links, then their regions by key. (Prefetching builds a queryset per
+    record; and for a join of links and regions over two thousand records SQLite's planner
+    scans every region.)"""
+
+    FIELDS = ("slug", *NAME_FIELDS, "country")
+
+    def __init__(self, model, relation: str):
+        super().__init__()
+        self.relation = relation
+        field = model._meta.get_field(relation)
+        self.links = field.remote_field.through.objects
+        self.owner = f"{field.m2m_field_name()}_id"
+        self.region = f"{field.m2m_reverse_field_name()}_id"
+
+    def read(self, pks: list) -> dict:
+        links = list(
+            self.links.filter(**{f"{self.owner}__in": pks}).values_list(self.owner, self.region)
+        )
+        regions = {
+            pk: dict(zip(self.FIELDS, values, strict=True))
+            for pk, *values in Region.objects.filter(pk__in={region for _, region in links})
+            .order_by()
+            .values_list("pk", *self.FIELDS)
+        }
+        listed: dict[int, list[dict]] = {}
+        for owner, region in links:
+            listed.setdefault(owner, []).append(regions[region])
+        for of_one in listed.values():
+            of_one.sort(key=lambda region: (region["name_en"], region["slug"]))
+        return listed
+
+    def prefetched(self, record) -> list[dict]:
+        """The same, outside a download, from the record's prefetched regions."""
+        regions = sorted(
+            getattr(record, self.relation).all(), key=lambda region: (region.name_en, region.slug)
+        )
+        return [{name: str(getattr(region, name)) for name in self.FIELDS} for region in regions]
+
+    def reader(self, field: str) -> Callable:
+        """The export value of ``field`` of each of a record's regions, joined with "|"."""
+
+        def read(record):
+            regions = self.of(record, self.prefetched) or []
+            return "|".join(str(region[field]) for region in regions) or None
+
+        return read
 
 
 class RegionListColumn(tables.Column):
@@ -89,6 +180,7 @@ class RegionListColumn(tables.Column):
     def __init__(self, **kwargs):
         kwargs.setdefault("orderable", False)
         super().__init__(**kwargs)
+        self.gathering: RegionListGathering | None = None  # set by the table
 
     def render(self, value):
         return format_html_join(
@@ -97,36 +189,51 @@ class RegionListColumn(tables.Column):
             ((region.get_absolute_url(), region.name) for region in value.all()),
         )
 
-    def value(self, value):
-        return "|".join(region.slug for region in value.all())
-
     def export_fields(self, accessor: str) -> list[str]:
-        return []  # prefetched
+        return []  # gathered
+
+    def export_reader(self, accessor: str) -> Callable:
+        return self.gathering.reader("slug")
 
 
 class LinkedRegionFieldColumn(tables.Column):
-    """Download only: one field (a name, the country) of a linked region, or of each of a
-    record's regions joined with "|". Hidden on the page, which links the region instead."""
+    """Download only: one field (a name, the country) of a linked region, read joined to its
+    row (``<link>_<field>``), or of each of a record's regions joined with "|" (gathered).
+    Hidden on the page, which links the region instead."""
 
-    def __init__(self, field: str, many: bool = False, **kwargs):
+    def __init__(self, field: str, gathering: RegionListGathering | None = None, **kwargs):
         kwargs.setdefault("visible", False)
         kwargs.setdefault("orderable", False)
         super().__init__(**kwargs)
-        self.field, self.many = field, many
-
-    def value(self, value):
-        if self.many:
-            return "|".join(str(getattr(region, self.field)) for region in value.all())
-        return str(getattr(value, self.field))
+        self.field, self.gathering = field, gathering
 
     def export_fields(self, accessor: str) -> list[str]:
-        return [] if self.many else [f"{accessor}__{self.field}"]  # many: prefetched
+        return []  # annotated or gathered
+
+    def export_annotations(self, accessor: str) -> dict:
+        if self.gathering:
+            return {}
+        return {f"{accessor}_{self.field}": F(f"{accessor}__{self.field}")}
+
+    def export_reader(self, accessor: str) -> Callable:
+        if self.gathering:
+            return self.gathering.reader(self.field)
+        stored = attribute_reader(f"{accessor}__{self.field}")
+        return annotation_reader(
+            f"{accessor}_{self.field}", lambda record: none_or_text(stored(record))
+        )
 
 
-def linked_region_columns(link: str, many: bool = False) -> list[tuple[str, tables.Column]]:
+def none_or_text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def linked_region_columns(
+    link: str, gathering: RegionListGathering | None = None
+) -> list[tuple[str, tables.Column]]:
     """``<link>_name_en`` … ``<link>_name_ko`` and ``<link>_country`` for a download."""
     return [
-        (f"{link}_{field}", LinkedRegionFieldColumn(field, many, accessor=link))
+        (f"{link}_{field}", LinkedRegionFieldColumn(field, gathering, accessor=link))
         for field in (*NAME_FIELDS, "country")
     ]
 
@@ -141,31 +248,56 @@ def citation_text(citation) -> str:
     return f"{citation_document(citation)} {citation.locator}".strip()
 
 
-class CitationsColumn(tables.Column):
-    """Download only: the record's citations, "<document> <locator>" joined with " | "."""
+class CitationGathering(Gathering):
+    """The citations of each record, "<document> <locator>" joined with " | " in the order of
+    document and locator, read in one query of four columns a chunk: prefetching the generic
+    relation would build three objects and a queryset for each record."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("accessor", "pk")
-        kwargs.setdefault("visible", False)
-        kwargs.setdefault("orderable", False)
-        kwargs.setdefault("verbose_name", _("Citations"))
-        super().__init__(**kwargs)
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
 
-    def value(self, record):
-        # Sorted here, not in the query, so a download reads the same with or without prefetch.
+    def read(self, pks: list) -> dict:
+        content_type = ContentType.objects.get_for_model(self.model, for_concrete_model=False)
+        rows = Citation.objects.filter(content_type=content_type, object_id__in=pks).values_list(
+            "object_id", "source__file_name", "source__title", "locator", "pk"
+        )
+        cited: dict[int, list[tuple]] = {}
+        for object_id, file_name, title, locator, pk in rows:
+            document = file_name or title
+            cited.setdefault(object_id, []).append((document.casefold(), locator, pk, document))
+        return {
+            object_id: " | ".join(
+                f"{document} {locator}".strip() for _, locator, _, document in sorted(citations)
+            )
+            for object_id, citations in cited.items()
+        }
+
+    @staticmethod
+    def queried(record) -> str:
+        """The same, outside a download, from the record's citations."""
         citations = sorted(
             record.citations.all(), key=lambda c: (citation_document(c).casefold(), c.locator, c.pk)
         )
         return " | ".join(citation_text(citation) for citation in citations)
 
-    def export_fields(self, accessor: str) -> list[str]:
-        return []  # prefetched: export_prefetches
 
-    def export_prefetches(self) -> list[Prefetch]:
-        citations = Citation.objects.select_related("source").only(
-            "content_type", "object_id", "locator", "source__file_name", "source__title"
-        )
-        return [Prefetch("citations", queryset=citations)]
+class CitationsColumn(tables.Column):
+    """Download only: the record's citations, "<document> <locator>" joined with " | "."""
+
+    def __init__(self, model, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("visible", False)
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("verbose_name", _("Citations"))
+        super().__init__(**kwargs)
+        self.gathering = CitationGathering(model)
+
+    def export_fields(self, accessor: str) -> list[str]:
+        return []  # gathered
+
+    def export_reader(self, accessor: str) -> Callable:
+        return lambda record: self.gathering.of(record, CitationGathering.queried) or None
 
 
 class CountryColumn(tables.Column):
@@ -223,14 +355,20 @@ class DirectoryTable(tables.Table):
         orderable = True
 
     def __init__(self, *args, **kwargs):
+        model = self._meta.model
         extra = list(kwargs.pop("extra_columns", None) or ())
         for link in self.linked_regions:
             extra += linked_region_columns(link)
-        for relation in self.region_lists:
-            extra += linked_region_columns(relation, many=True)
+        gatherings = {
+            relation: RegionListGathering(model, relation) for relation in self.region_lists
+        }
+        for relation, gathering in gatherings.items():
+            extra += linked_region_columns(relation, gathering)
         if self.cited:
-            extra.append(("citations", CitationsColumn()))
+            extra.append(("citations", CitationsColumn(model)))
         super().__init__(*args, extra_columns=extra, **kwargs)
+        for relation, gathering in gatherings.items():
+            self.columns[relation].column.gathering = gathering
         for name in self._meta.fields or ():
             self.columns.hide(name)
         for bound_column in self.columns.iterall():
@@ -238,21 +376,37 @@ class DirectoryTable(tables.Table):
             if not {"pk", "id"} & {key.lstrip("-") for key in keys}:
                 bound_column.column.order_by = OrderByTuple((*keys, "pk"))
 
+    def exported_columns(self) -> list:
+        return [c for c in self.columns.iterall() if not c.column.exclude_from_export]
+
     def export_queryset(self, queryset):
         """Only the fields the export's columns read: building the records of a download of
         every row costs more than anything else in it, and grows with each field. Columns say
-        what they read with ``export_fields(accessor)``; where one cannot, every field is read."""
-        fields, prefetches = [], []
-        for bound_column in self.columns.iterall():
-            if bound_column.column.exclude_from_export:
-                continue
-            reads = getattr(bound_column.column, "export_fields", None)
-            fields += reads(bound_column.accessor) if reads else [bound_column.accessor]
-            if related := getattr(bound_column.column, "export_prefetches", None):
-                prefetches += related()
+        what they read with ``export_fields(accessor)``, where one cannot, every field is read;
+        fields of linked records are read as values joined to the row (``export_annotations``),
+        without building those records."""
+        fields, annotations = [], {}
+        for bound_column in self.exported_columns():
+            column, accessor = bound_column.column, bound_column.accessor
+            reads = getattr(column, "export_fields", None)
+            fields += reads(accessor) if reads else [accessor]
+            if annotate := getattr(column, "export_annotations", None):
+                annotations.update(annotate(accessor))
         if all(is_field_path(queryset.model, field) for field in fields):
-            queryset = queryset.only(*fields)
-        return queryset.prefetch_related(*prefetches)
+            relations = {field.rpartition("__")[0] for field in fields if "__" in field}
+            queryset = queryset.select_related(None).only(*fields)
+            if relations:  # select_related() without names would join every relation
+                queryset = queryset.select_related(*relations)
+        return queryset.prefetch_related(None).annotate(**annotations)
+
+    def export_gatherings(self) -> list[Gathering]:
+        """What the exported columns read a chunk of records at a time, each once."""
+        gatherings = {
+            id(gathering): gathering
+            for bound_column in self.exported_columns()
+            if (gathering := getattr(bound_column.column, "gathering", None))
+        }
+        return list(gatherings.values())
 
     def body_html(self) -> str:
         """The ``<tr>`` rows of the current page, as django-tables2 would render its cells,

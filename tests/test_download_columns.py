@@ -171,3 +171,26 @@ def test_download_queries_do_not_grow_with_rows(client, sources, url, export):
         counts[n], sizes[n] = len(queries), len(content)
     assert sizes[50] > sizes[5], "the filter selects the new rows"
     assert counts[5] == counts[50], counts
+
+
+def test_each_chunk_of_a_download_names_its_own_regions_and_citations(client, sources, monkeypatch):
+    """Regions and citations are read a chunk of rows at a time: every row of every chunk must
+    carry its own, not those of the chunk before."""
+    from exchanges import exports
+
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 3)
+    report, _ = sources
+    expected = {}
+    for i in range(8):
+        origin = region(f"dl-o{i}", "JP", (f"Origin {i}", f"起{i}", f"起{i}", f"기{i}"))
+        mission = Mission.objects.create(name_en=f"Chunked {i}", kind="trade")
+        mission.origin_regions.add(origin)
+        if i % 2:  # every other mission uncited: its cell stays empty
+            Citation.objects.create(source=report, record=mission, locator=f"p. {i}")
+        expected[str(mission.pk)] = (f"Origin {i}", f"dl-report.pdf p. {i}" if i % 2 else "")
+    response = client.get("/missions/", {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert {pk: (rows[pk]["origin_regions_name_en"], rows[pk]["citations"]) for pk in expected} == (
+        expected
+    )
