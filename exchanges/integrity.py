@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
@@ -344,10 +346,27 @@ def current_version(model, pk, lock: bool = True) -> tuple[object | None, str | 
     return record, (record_version(record) if record is not None else None)
 
 
+def is_cited(model) -> bool:
+    """Whether records of ``model`` carry citations (a generic relation named citations)."""
+    return any(
+        isinstance(field, GenericRelation) and field.name == "citations"
+        for field in model._meta.private_fields
+    )
+
+
 def last_change(record) -> tuple[str, object | None]:
-    """Who saved the record last and when, from its change history."""
+    """Who saved the record last and when, from its change history and its citations' (a
+    citation saved on its own changes the record as shown, but not the record's history)."""
     history = getattr(record, "history", None)
-    latest = history.order_by("-history_date", "-history_id").first() if history else None
+    newest = "-history_date", "-history_id"
+    candidates = [history.order_by(*newest).first()] if history else []
+    if is_cited(type(record)):
+        cited = apps.get_model("exchanges", "Citation").history.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+        candidates.append(cited.order_by(*newest).first())
+    candidates = [entry for entry in candidates if entry is not None]
+    latest = max(candidates, key=lambda entry: entry.history_date, default=None)
     if latest is None:
         return _("someone"), None
     user = latest.history_user

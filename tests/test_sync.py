@@ -4,6 +4,7 @@
 import base64
 import datetime
 import zoneinfo
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from exchanges import filters
-from exchanges.models import Firm, Region, SisterTie, Source
+from exchanges.models import Citation, Firm, Region, SisterTie, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +243,74 @@ def test_the_feed_runs_the_same_queries_for_few_and_many_changes(api):
         counts[size] = len(queries)
         connection.savepoint_rollback(savepoint)
     assert counts[2] == counts[20], counts
+
+
+def cited(record, when, locator="p. 1"):
+    """A citation of ``record`` saved on its own, as if at ``when``; the time it gives the
+    record's ``updated`` too."""
+    source, _ = Source.objects.get_or_create(title="Sync report", language="en")
+    citation = Citation(source=source, record=record, locator=locator)
+    citation._history_date = when
+    with patch("exchanges.models.sources.timezone.now", return_value=when):
+        citation.save()
+    return citation
+
+
+def test_a_change_of_citations_is_listed_as_an_update_of_the_cited_record(api):
+    east = region("sync-cited", when=at())
+    citation = cited(east, at(seconds=1))
+    citation.locator = "p. 2"
+    citation._history_date = at(seconds=2)
+    citation.save()
+    citation._history_date = at(seconds=3)
+    citation.delete()
+
+    results = feed(api, since="2099-01-02")["results"]
+    assert [(entry["type"], entry["id"], entry["action"]) for entry in results] == [
+        ("region", east.pk, "created"),
+        ("region", east.pk, "updated"),
+        ("region", east.pk, "updated"),
+        ("region", east.pk, "updated"),
+    ]
+    assert results[1]["url"] == f"http://testserver/api/v1/regions/{east.pk}/"
+    # Paging through them one by one gives the same entries, each once.
+    read, query = [], {"since": "2099-01-02", "page_size": 1}
+    while True:
+        page = feed(api, **query)
+        read += page["results"]
+        if page["next"] is None:
+            break
+        query = {"cursor": page["cursor"], "page_size": 1}
+    assert read == results
+
+
+def test_a_citation_added_later_counts_for_updated_since_and_the_etag(api):
+    tie = SisterTie(region_a=region("sync-c-a"), region_b=region("sync-c-b", "KR"))
+    saved(tie, at(days=-10))
+    url = f"/api/v1/ties/{tie.pk}/"
+    etag = api.get(url).headers["ETag"]
+    assert api_ids(api, "/api/v1/ties/", "2099-01-01") == set()
+
+    cited(tie, at(hours=1))
+    assert api_ids(api, "/api/v1/ties/", "2099-01-01") == {tie.pk}
+    changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert [c["locator"] for c in changed.json()["citations"]] == ["p. 1"]
+    # The tie's own history is untouched: its last entry is still its own save.
+    assert tie.history.count() == 1
+
+
+def test_the_admin_names_who_changed_a_citation_since_the_form_opened(admin_client):
+    from django.contrib.auth.models import User
+
+    from exchanges.integrity import last_change
+
+    east = region("sync-admin-cited", when=at(days=-1))
+    editor = User.objects.create_user("sync-editor", first_name="Aiko", last_name="Sato")
+    citation = Citation(source=Source.objects.create(title="S", language="en"), record=east)
+    citation.locator, citation._history_date, citation._history_user = "p. 9", at(), editor
+    citation.save()
+    assert last_change(east) == ("Aiko Sato", at())
 
 
 def encoded(text: str) -> str:

@@ -9,6 +9,10 @@ encoded; the next page holds the entries strictly after it. Each page reads each
 once, at most a page plus one of its rows through its ``history_date`` index, whatever the size
 of the history: a constant number of queries per page.
 
+A record's citations are part of it as the API shows it: adding, changing or removing one is
+listed as an update of the cited record (read from the citations' own history, since a citation
+saved on its own leaves no entry in the record's).
+
 A change is listed from the moment its transaction commits; one committed after a client read
 past its time (a long transaction) is not listed again, so a client that must miss nothing
 starts its next read from a cursor a little older than its last, and ignores what it has.
@@ -19,6 +23,7 @@ import binascii
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -33,7 +38,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from ..filters import UpdatedSinceField
-from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from ..models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .pagination import DirectoryPagination
 
 # (type in the feed: the API's name for it, model, the API's route name); the order breaks ties.
@@ -46,6 +51,7 @@ FEED = (
     ("source", Source, "source"),
 )
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
+CITATIONS_RANK = len(FEED)  # changes of citations come after every type's at the same moment
 
 
 @dataclass(frozen=True, order=True)
@@ -73,7 +79,7 @@ class Position:
         moment = position.time
         if moment is None or moment.tzinfo is None:
             raise refused
-        if not (-1 <= position.rank < len(FEED) and 0 <= position.history_id < 2**63):
+        if not (-1 <= position.rank <= CITATIONS_RANK and 0 <= position.history_id < 2**63):
             raise refused
         try:
             # In UTC, as the database compares it (PostgreSQL refuses offsets past ±15:59).
@@ -96,9 +102,40 @@ def after(position: Position | None, rank: int) -> Q:
     return Q(history_date__gte=position.time)
 
 
+def cited_types() -> dict[int, tuple[str, str]]:
+    """The feed's type and route of each record type a citation can cite, by content type id."""
+    return {
+        ContentType.objects.get_for_model(model).pk: (kind, route)
+        for kind, model, route in FEED
+        if model is not Source
+    }
+
+
+def citation_entries(position: Position | None, size: int) -> list[dict]:
+    """The changes of citations after ``position``, each as an update of the cited record.
+    Their place among the types is after every type of FEED."""
+    rank, types = CITATIONS_RANK, cited_types()
+    rows = (
+        Citation.history.filter(after(position, rank), content_type_id__in=types)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", "history_id", "content_type_id", "object_id")
+    )[: size + 1]
+    return [
+        {
+            "position": Position(time, rank, history_id),
+            "type": types[content_type][0],
+            "route": types[content_type][1],
+            "id": object_id,
+            "action": ACTIONS["~"],
+            "time": time,
+        }
+        for time, history_id, content_type, object_id in rows
+    ]
+
+
 def read_feed(position: Position | None, size: int) -> tuple[list[dict], bool]:
     """Up to ``size`` entries after ``position``, and whether more follow."""
-    entries = []
+    entries = citation_entries(position, size)
     for rank, (kind, model, route) in enumerate(FEED):
         rows = (
             model.history.filter(after(position, rank))
@@ -171,7 +208,8 @@ PAGE_SIZE = OpenApiParameter(
 
 class ChangeFeedView(APIView):
     """Creations, updates and deletions of regions, ties, firms, offices, missions and sources,
-    oldest first, each with its type, id, action, time and (unless deleted) its API address."""
+    oldest first, each with its type, id, action, time and (unless deleted) its API address. A
+    change to a record's citations is listed as an update of the record."""
 
     permission_classes = [AllowAny]
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -133,3 +134,16 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} — {self.locator}"
+
+
+def touch_cited_record(sender, instance: Citation, raw: bool = False, **kwargs) -> None:
+    """A record's citations are part of what the site and the API show of it: saving or
+    deleting one moves the record's ``updated`` on, so that ``updated_since``, ETags and the
+    admin's check for a newer change all see it. An update, not a save: the record's own
+    history and derived fields stay as they are."""
+    if raw or instance.content_type_id is None:
+        return
+    model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    if model is None or not any(field.name == "updated" for field in model._meta.concrete_fields):
+        return
+    model._default_manager.filter(pk=instance.object_id).update(updated=timezone.now())
