@@ -8,8 +8,9 @@ Limits (``RATE_LIMITS`` in the settings, from environment variables):
 
 - ``api-anon`` and ``api-token``: the REST API, per client address and per token's user;
 - ``page``: pages and pictures for anonymous readers, per client address;
-- ``export``: downloads (``?export=``, ``?format=csv`` in the API, the statistics' CSV files) for
-  anonymous readers, per client address, on top of the page or API limit.
+- ``export``: downloads (``?export=``, ``?format=csv`` in the API, the statistics' CSV files, the
+  data package's CSV files and zip) for anonymous readers, per client address, on top of the
+  page or API limit.
 
 Signed-in staff are not limited on pages; the admin's login is guarded by django-axes, which
 locks out repeated failures. The client address is the socket's peer unless
@@ -100,7 +101,7 @@ def is_download(request) -> bool:
     return bool(
         request.GET.get("export")
         or request.GET.get("format") == "csv"
-        or request.path.endswith(".csv")
+        or request.path.endswith((".csv", ".zip"))
     )
 
 

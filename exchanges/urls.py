@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import overviews, views
+from . import data_views, overviews, views
 
 app_name = "exchanges"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("missions/<int:key>/", views.MissionDetailView.as_view(), name="mission_detail"),
     path("sources/", views.SourceListView.as_view(), name="source_list"),
     path("sources/<int:key>/", views.SourceDetailView.as_view(), name="source_detail"),
+    path("data/", data_views.package_page, name="data_package"),
+    path("data/datapackage.json", data_views.package_descriptor, name="data_package_json"),
+    path("data/regiontrade.zip", data_views.package_zip, name="data_package_zip"),
+    path("data/<slug:name>.csv", data_views.resource_csv, name="data_resource_csv"),
 ]

@@ -16,6 +16,8 @@ same module serves a laptop, CI and production:
   ``CSRF_TRUSTED_ORIGINS``, ``TRUSTED_PROXY_COUNT``: how the site is reached (see the README).
 - ``API_ANON_RATE``, ``API_TOKEN_RATE``, ``PAGE_RATE``, ``EXPORT_RATE``: request limits.
 - ``LOG_LEVEL``, ``LOG_FORMAT``: what is logged to standard output, and as ``json`` or ``text``.
+- ``DATA_LICENSE``: the SPDX id of the licence the data package (``/data/``) is published under:
+  ``CC-BY-4.0`` (default), ``CC0-1.0`` or ``ODbL-1.0``.
 
 The README's configuration table lists every variable with its default.
 """
@@ -27,6 +29,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from exchanges.licences import DATA_LICENSES, DEFAULT_DATA_LICENSE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -330,6 +334,13 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SPREADSHEET_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 SPREADSHEET_IMPORT_MAX_ROWS = 10_000
 SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+
+# The licence the whole directory is published under as a data package (exchanges/datapackage.py).
+DATA_LICENSE = os.environ.get("DATA_LICENSE", "").strip() or DEFAULT_DATA_LICENSE
+if DATA_LICENSE not in DATA_LICENSES:
+    raise ImproperlyConfigured(
+        f"DATA_LICENSE must be one of {', '.join(DATA_LICENSES)}, not {DATA_LICENSE!r}."
+    )
 
 # Reaching the site. HTTPS (on by default when DEBUG is off) marks cookies secure, sends HSTS
 # and redirects plain HTTP to HTTPS. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER
