@@ -63,8 +63,15 @@ def country_choices():
     return [(code, f"{name} ({code})") for code, name in countries]
 
 
+class CountryFilter(ChoiceFilter):
+    """A country by its ISO code; the schema lists the codes (the choices are worked out in
+    the reader's language when a form is drawn, which a schema generator does not do)."""
+
+    parameter_schema = {"type": "string", "enum": [code for code, _name in countries]}
+
+
 def country_filter(label, method=None, field_name=None, help_text=COUNTRY_HELP):
-    return ChoiceFilter(
+    return CountryFilter(
         label=label,
         choices=country_choices,
         method=method,
@@ -73,15 +80,23 @@ def country_filter(label, method=None, field_name=None, help_text=COUNTRY_HELP):
     )
 
 
-def year_filter(field_name: str, lookup: str, label) -> django_filters.NumberFilter:
+FIRST_YEAR, LAST_YEAR = 1000, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a year is whole: 1999.5 is refused, not rounded
+    parameter_schema = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
+
+
+def year_filter(field_name: str, lookup: str, label) -> YearFilter:
     """A year bound on a date field (``start__year``) or a year field (``founded_year``)."""
-    return django_filters.NumberFilter(
+    return YearFilter(
         field_name=field_name,
         lookup_expr=lookup,
         label=label,
         help_text=YEAR_HELP,
-        min_value=1000,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
     )
 
 
@@ -112,19 +127,14 @@ class CountryPairField(forms.CharField):
             raise ValidationError(
                 _("Give two country codes joined by a hyphen, e.g. JP-KR."), code="invalid"
             )
-        pair = tuple(code.upper() for code in match.groups())
-        unknown = [code for code in pair if code not in countries]
-        if unknown:
-            raise ValidationError(
-                _("Unknown country code: %(codes)s."),
-                code="invalid",
-                params={"codes": ", ".join(unknown)},
-            )
-        return pair
+        # A code no country has selects nothing, as a country with no records would: the
+        # schema can say "two letters, a hyphen, two letters" but not which codes exist.
+        return tuple(code.upper() for code in match.groups())
 
 
 class CountryPairFilter(django_filters.CharFilter):
     field_class = CountryPairField
+    parameter_schema = {"type": "string", "pattern": CountryPairField.pattern.pattern}
 
 
 def pair_of(first: str, second: str) -> str:
@@ -166,22 +176,31 @@ class UpdatedSinceField(forms.CharField):
             moment = None  # well formed but impossible, e.g. 2025-02-30
         if moment is not None and timezone.is_naive(moment):
             moment = timezone.make_aware(moment, timezone.get_default_timezone())
-        try:
-            # In UTC: the database compares in it, and PostgreSQL refuses offsets past ±15:59
-            # that ISO 8601 allows; a moment at the edge of the calendar has none.
-            moment = moment and moment.astimezone(datetime.UTC)
-        except OverflowError:
-            moment = None
         if moment is None:
             raise ValidationError(
                 _("Give an ISO 8601 date or time, e.g. 2025-01-31 or 2025-01-31T09:00:00+09:00."),
                 code="invalid",
             )
-        return moment
+        return in_utc(moment)
+
+
+def in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """The moment in UTC, as the database compares it (PostgreSQL refuses offsets past ±15:59
+    that ISO 8601 allows). One at the edge of the calendar, that UTC cannot hold (midnight of
+    1 January 0001 in Tokyo), becomes the first or last moment UTC can hold: before or after
+    every record, as asked."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 class UpdatedSinceFilter(django_filters.Filter):
     field_class = UpdatedSinceField
+    parameter_schema = {
+        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+    }
 
 
 def changed_since(queryset, moment: datetime.datetime):
@@ -240,6 +259,7 @@ class RecordIdField(forms.IntegerField):
 
 class RecordIdFilter(django_filters.Filter):
     field_class = RecordIdField
+    parameter_schema = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 
 
 class CitedRecordFilterSet(DirectoryFilterSet):

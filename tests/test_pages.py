@@ -286,7 +286,7 @@ def test_nothing_matching_says_so(client):
     "url, query, field",
     [
         ("exchanges:tie_list", "pair=JAPAN", "Country pair"),
-        ("exchanges:tie_list", "pair=JP-XX", "Country pair"),
+        ("exchanges:tie_list", "pair=JP-KR-CN", "Country pair"),
         ("exchanges:tie_list", "established_from=nineteen", "Established from (year)"),
         ("exchanges:region_list", "country=ZZ", "Country"),
         ("exchanges:firm_list", "kind=bank", "Kind"),

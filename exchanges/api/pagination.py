@@ -38,6 +38,16 @@ class DirectoryPagination(PageNumberPagination):
         return int(digits)
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_page(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def check_parameters(self, request) -> None:
+        """400 naming ``page`` or ``page_size`` when either is not as documented; also for a
+        download, which reads every page but is asked with the same parameters."""
+        self.get_page_size(request)
+        self.check_page(request)
+
+    def check_page(self, request) -> None:
         value = request.query_params.get(self.page_query_param)
         if value is not None:
             if not POSITIVE_INTEGER.fullmatch(value):
@@ -47,4 +57,13 @@ class DirectoryPagination(PageNumberPagination):
                 raise ValidationError({self.page_query_param: [message]})
             if len(value.lstrip("0")) > MAX_DIGITS:
                 raise NotFound(self.invalid_page_message)
-        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters

@@ -13,7 +13,10 @@
 import json
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+
+from ..filters import CountryFilter
 
 SAFE_METHODS = ("get", "head", "options")
 JSON = "application/json"
@@ -52,6 +55,24 @@ ERRORS = {
 }
 READ_ERRORS = ("400", "404", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "415", "429")
+
+
+class DirectoryFilterExtension(DjangoFilterExtension):
+    """django-filter's parameters, each with what its filter says of its values beyond what the
+    generator sees (``parameter_schema``: the country codes, a pattern, a year's bounds), its
+    label and help text kept as the description."""
+
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        filterset_class = getattr(auto_schema.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
+        for parameter in parameters:
+            declared = getattr(filters.get(parameter["name"]), "parameter_schema", None)
+            if declared:
+                parameter["schema"] = dict(declared)
+        return parameters
 
 
 class BriefSerializerExtension(OpenApiSerializerExtension):
@@ -100,11 +121,23 @@ def error_response(code: str, description: str = "") -> dict:
     }
 
 
+NO_NULL_CHARACTER = "^[^\\u0000]*$"
+# Query parameters that take any text: an ordering by no known field is ignored.
+ANY_TEXT = {"ordering"}
+# Query parameters whose empty value is refused rather than taken as not given.
+NEVER_EMPTY = {"page", "cursor"}
+
+
 def document_error_responses(result, generator, request, public):
     """Anonymous reads, JSON bodies, named enums for filters, and every 4xx answer in the
     ``Error`` shape."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
+    schemas["CountryEnum"] = {
+        "type": "string",
+        "enum": list(CountryFilter.parameter_schema["enum"]),
+        "description": "ISO 3166-1 alpha-2 code.",
+    }
     enums = {
         frozenset(schema["enum"]): name for name, schema in schemas.items() if "enum" in schema
     }
@@ -115,6 +148,18 @@ def document_error_responses(result, generator, request, public):
                 name = enums.get(frozenset(parameter.get("schema", {}).get("enum", ())))
                 if name:
                     parameter["schema"] = {"$ref": f"#/components/schemas/{name}"}
+                if parameter["in"] == "query" and parameter["name"] not in NEVER_EMPTY:
+                    # An empty filter is no filter, as when a form is sent with a field empty.
+                    parameter["allowEmptyValue"] = True
+                schema = parameter.get("schema", {})
+                if (
+                    parameter["in"] == "query"
+                    and schema.get("type") == "string"
+                    and parameter["name"] not in ANY_TEXT
+                    and not ({"enum", "pattern", "format"} & set(schema))
+                ):
+                    # Django's form fields refuse a null character in any text.
+                    schema["pattern"] = NO_NULL_CHARACTER
             if method in SAFE_METHODS:
                 # Anyone may read; a token changes nothing about what a read returns.
                 operation["security"] = []

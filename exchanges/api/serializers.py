@@ -8,8 +8,10 @@ messages.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.functional import cached_property
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ..models import (
     Citation,
@@ -30,7 +32,29 @@ NAME_FIELDS = MultilingualNames.NAME_FIELDS
 RECORD_FIELDS = ["notes", "citations", "url", "page_url", "created", "updated"]
 
 
-class CountryCodeField(serializers.CharField):
+class StrictTextMixin:
+    """Text is taken only as a JSON string: REST framework would store 0 or 1.5 as "0" and
+    "1.5", which the schema (type string) says a client cannot send."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictTextMixin, serializers.CharField):
+    pass
+
+
+class StrictSlugField(StrictTextMixin, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictTextMixin, serializers.URLField):
+    pass
+
+
+class CountryCodeField(StrictCharField):
     """An ISO 3166-1 alpha-2 code, accepted in either case and stored upper-case."""
 
     def __init__(self, **kwargs):
@@ -45,7 +69,16 @@ class CountryCodeField(serializers.CharField):
 
 class RecordSerializer(serializers.ModelSerializer):
     """One serializer per model; ``nested=True`` gives its brief form, ``Meta.brief_fields``,
-    the one used wherever another record embeds it (as NetBox's serializers do)."""
+    the one used wherever another record embeds it (as NetBox's serializers do). Text fields
+    take JSON strings only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
 
     def __init__(self, *args, nested=False, **kwargs):
         self.nested = nested
@@ -56,6 +89,16 @@ class RecordSerializer(serializers.ModelSerializer):
         if self.nested:
             return [name for name in names if name in self.Meta.brief_fields]
         return names
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """Many linked records as a JSON array of ids: REST framework would take an object's keys
+    (``{}`` as no records), which the schema (type array) says a client cannot send."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class RelatedRecordField(serializers.PrimaryKeyRelatedField):
@@ -69,6 +112,11 @@ class RelatedRecordField(serializers.PrimaryKeyRelatedField):
     def __init__(self, serializer, **kwargs):
         self.serializer = serializer
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        many = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return StrictManyRelatedField(child_relation=cls(*args, **kwargs), **many)
 
     @property
     def serializer_class(self):

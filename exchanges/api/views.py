@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -201,6 +201,15 @@ class DirectoryViewSet(viewsets.ModelViewSet):
         except IntegrityError as error:
             raise refused(error, serializer) from error
 
+    def initial(self, request, *args, **kwargs):
+        # A method the address does not take is 405 before anything else is looked at: content
+        # negotiation would otherwise answer ?format=csv on TRACE with 404.
+        if request.method.lower() not in self.http_method_names or not hasattr(
+            self, request.method.lower()
+        ):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def get_renderers(self):
         renderers = super().get_renderers()
         if self.action == "list":
@@ -217,6 +226,7 @@ class DirectoryViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, DownloadRenderer):
+            self.paginator.check_parameters(request)
             # The page's own rows: what the table's columns need, not the API's nesting.
             table = self.table_class(self.filter_queryset(self.list_view.queryset.all()))
             return export_response(table, request.accepted_renderer.format, request)
