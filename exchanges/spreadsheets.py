@@ -147,6 +147,9 @@ def check_zip(data: bytes) -> None:
         )
 
 
+MAX_CELL_CHARACTERS = 32_767  # the most an Excel or LibreOffice cell holds
+
+
 class SafeExport:
     """A format whose exported cells are made safe to open and whose imported cells are read
     back as they were before."""
@@ -176,7 +179,21 @@ class CheckedImport:
                 % {"format": self.get_title().upper()}
             ) from error
         check_row_count(len(dataset))
+        self.check_cell_lengths(dataset)
         return dataset
+
+    def check_cell_lengths(self, dataset) -> None:
+        """A cell longer than any spreadsheet holds is refused here rather than left to the
+        parser, whose limit (the csv module's, process-wide) another library may have lifted."""
+        for row in dataset:
+            if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS for cell in row):
+                raise SpreadsheetRefused(
+                    _(
+                        "The file could not be read as %(format)s: a cell holds more than "
+                        "%(limit)s characters, more than a spreadsheet cell can."
+                    )
+                    % {"format": self.get_title().upper(), "limit": f"{MAX_CELL_CHARACTERS:,}"}
+                )
 
 
 class CSV(CheckedImport, SafeExport, base_formats.CSV):
