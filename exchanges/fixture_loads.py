@@ -92,13 +92,13 @@ def new_objects(objects, using: str, counts: FixtureCounts, name: str) -> list:
     return new
 
 
-def write_history(instances, user, reason: str, using: str) -> None:
-    """One history row per loaded record ("created"), with its many-to-many links as they are."""
+def write_history(instances, user, reason: str, using: str, now) -> None:
+    """One history row per loaded record ("created") at ``now``, with its many-to-many links as
+    they are."""
     by_model = defaultdict(list)
     for instance in instances:
         if has_history(type(instance)):
             by_model[type(instance)].append(instance)
-    now = timezone.now()
     for model, model_instances in by_model.items():
         history_model = model.history.model
         rows = history_model._base_manager.using(using).bulk_create(
@@ -162,9 +162,13 @@ def load_fixtures(paths, using: str = "default") -> FixtureCounts:
             for obj in deferred:
                 obj.save_deferred_fields(using=using)
         connection.check_constraints(table_names=[model._meta.db_table for model in models])
-        # After every file, so that each record's links to records of later files are written.
+        # After every file, so that each record's links to records of later files are written;
+        # all at one moment, as one change: a citation loaded from an earlier file than its
+        # record does not come before the record's creation in the change feed.
+        now = timezone.now()
         for name, instances in loaded_by_file:
-            write_history(instances, user, f"Loaded from fixture {name}"[:REASON_LENGTH], using)
+            reason = f"Loaded from fixture {name}"[:REASON_LENGTH]
+            write_history(instances, user, reason, using, now)
         link_models = {
             m2m.remote_field.through for model in models for m2m in model._meta.many_to_many
         }

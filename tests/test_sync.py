@@ -408,3 +408,58 @@ def test_the_schema_documents_the_feed_and_conditional_reads(api):
         assert "If-None-Match" in {parameter["name"] for parameter in operation["parameters"]}
         assert "304" in operation["responses"]
         assert "ETag" in operation["responses"]["200"]["headers"]
+
+
+def test_a_fixture_load_lists_records_created_before_their_citations(api, tmp_path):
+    """Fixture files load in name order; citations.json comes before regions.json, yet the feed
+    must not list a citation's change of a record before the record's creation."""
+    import json
+
+    from exchanges.fixture_loads import load_fixtures
+
+    stamp = "2099-01-02T00:00:00Z"
+    files = {
+        "a-citations.json": [
+            {
+                "model": "exchanges.citation",
+                "pk": 990001,
+                "fields": {
+                    "source": 990001,
+                    "content_type": ["exchanges", "region"],
+                    "object_id": 990001,
+                    "locator": "p. 1",
+                    "quote": "",
+                },
+            }
+        ],
+        "b-records.json": [
+            {
+                "model": "exchanges.source",
+                "pk": 990001,
+                "fields": {"title": "Sync fixture report", "kind": "article", "language": "en"},
+            },
+            {
+                "model": "exchanges.region",
+                "pk": 990001,
+                "fields": {
+                    "slug": "sync-fixture",
+                    "name_en": "Sync fixture",
+                    "country": "JP",
+                    "level": "city",
+                    "created": stamp,
+                    "updated": stamp,
+                },
+            },
+        ],
+    }
+    paths = []
+    for name, records in files.items():
+        (tmp_path / name).write_text(json.dumps(records))
+        paths.append(tmp_path / name)
+    load_fixtures(paths)
+
+    results = feed(api, since="2000-01-01", page_size=500)["results"]
+    mine = [
+        (e["type"], e["action"]) for e in results if e["id"] == 990001 and e["type"] != "source"
+    ]
+    assert mine == [("region", "created"), ("region", "updated")]
