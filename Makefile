@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run serve test install install-dev install-bench migrate load-fixtures lint \
+.PHONY: run serve test test-api install install-dev install-bench migrate load-fixtures lint \
 	migrations-check browser check clean gettext messages compile-messages bench postgres
 
 $(BIN)/python:
@@ -92,6 +92,11 @@ browser:
 
 test: install-dev migrations-check lint browser compile-messages
 	$(BIN)/pytest
+
+# The API against its schema with every schemathesis check and a deeper budget per operation
+# than make test gives it (anonymous and with a token that may write; several minutes).
+test-api: install-dev compile-messages
+	SCHEMATHESIS_EXAMPLES=100 $(BIN)/pytest tests/test_api_schemathesis.py
 
 check: test
 
