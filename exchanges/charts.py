@@ -65,14 +65,6 @@ class BarChart:
     bars: list[Bar] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(bar.total for bar in self.bars)
-
-    @property
-    def legend(self) -> bool:
-        return len(self.series) > 1
-
 
 def nice_ticks(maximum: int, count: int = 5) -> list[int]:
     """Whole-number ticks from 0 to at least ``maximum`` in steps of 1, 2 or 5 × 10ⁿ."""

@@ -27,15 +27,6 @@ MAX_PER_PAGE = 500
 SECTION_ROWS = 20
 
 
-def region_list_prefetches():
-    """Missions list their regions; fetch them in one query per relation."""
-    regions = Region.objects.order_by("name_en").without_long_text()
-    return (
-        Prefetch("origin_regions", queryset=regions),
-        Prefetch("destination_regions", queryset=regions),
-    )
-
-
 @dataclass
 class Section:
     """The first SECTION_ROWS of a detail page's linked records, how many there are in all, and
@@ -86,16 +77,12 @@ def region_links(region) -> dict:
             )
         ),
         "missions_from": section(
-            region.missions_from.prefetch_related(*region_list_prefetches()).order_by(
-                F("start").desc(nulls_last=True), "pk"
-            ),
+            region.missions_from.with_regions().order_by(F("start").desc(nulls_last=True), "pk"),
             "mission",
             region=slug,
         ),
         "missions_to": section(
-            region.missions_to.prefetch_related(*region_list_prefetches()).order_by(
-                F("start").desc(nulls_last=True), "pk"
-            ),
+            region.missions_to.with_regions().order_by(F("start").desc(nulls_last=True), "pk"),
             "mission",
             region=slug,
         ),
@@ -216,7 +203,7 @@ class OverseasOfficeListView(ObjectListView):
 
 
 class MissionListView(ObjectListView):
-    queryset = Mission.objects.prefetch_related(*region_list_prefetches()).without_long_text()
+    queryset = Mission.objects.with_regions().without_long_text()
     filterset_class = filters.MissionFilterSet
     table_class = tables.MissionTable
 
@@ -270,7 +257,7 @@ class SisterTieDetailView(ObjectDetailView):
     def related(self, tie):
         return {
             "exchange_areas": tie.exchange_areas.all(),
-            "missions": tie.missions.prefetch_related(*region_list_prefetches()),
+            "missions": tie.missions.with_regions(),
         }
 
 
@@ -287,7 +274,7 @@ class FirmDetailView(ObjectDetailView):
             "offices_run": firm.offices_run.select_related("host_region"),
             "missions": Mission.objects.either_of(
                 [Q(organisers=firm), Q(participating_firms=firm)]
-            ).prefetch_related(*region_list_prefetches()),
+            ).with_regions(),
         }
 
 
@@ -298,16 +285,19 @@ class OverseasOfficeDetailView(ObjectDetailView):
     template_name = "exchanges/office_detail.html"
 
     def related(self, office):
-        return {"missions": office.missions.prefetch_related(*region_list_prefetches())}
+        return {"missions": office.missions.with_regions()}
 
 
 class MissionDetailView(ObjectDetailView):
-    queryset = Mission.objects.select_related(
-        "related_tie__region_a", "related_tie__region_b", "related_office"
-    ).prefetch_related(
-        *region_list_prefetches(),
-        Prefetch("organisers", queryset=Firm.objects.order_by("name_en")),
-        Prefetch("participating_firms", queryset=Firm.objects.order_by("name_en")),
+    queryset = (
+        Mission.objects.select_related(
+            "related_tie__region_a", "related_tie__region_b", "related_office"
+        )
+        .with_regions()
+        .prefetch_related(
+            Prefetch("organisers", queryset=Firm.objects.order_by("name_en")),
+            Prefetch("participating_firms", queryset=Firm.objects.order_by("name_en")),
+        )
     )
     template_name = "exchanges/mission_detail.html"
 
@@ -363,7 +353,7 @@ def home(request):
     context = cached("home", (), home_counts)
     # The lists' own order (newest first, undated last), which their indexes serve.
     context["latest_ties"] = SisterTie.objects.select_related("region_a", "region_b")[:5]
-    context["latest_missions"] = Mission.objects.prefetch_related(*region_list_prefetches())[:5]
+    context["latest_missions"] = Mission.objects.with_regions()[:5]
     return render(request, "exchanges/home.html", context)
 
 

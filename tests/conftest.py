@@ -1,4 +1,5 @@
 import contextlib
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,20 @@ from django.utils import translation
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(str(path) for path in (REPO / "fixtures").glob("*.json"))
-SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def source_reports() -> Path | None:
+    """The folder of the five source reports: SEEDS_DIR, else ``shared/seeds`` beside the
+    checkout or beside any folder above it (a checkout made inside a work folder)."""
+    if os.environ.get("SEEDS_DIR"):
+        return Path(os.environ["SEEDS_DIR"])
+    for folder in REPO.parents:
+        if (folder / "shared" / "seeds").is_dir():
+            return folder / "shared" / "seeds"
+    return None
+
+
+SEEDS = source_reports()
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,6 @@ from ..exports import (
 )
 from ..integrity import current_version, field_for_message, violation_of
 from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
-from ..views import region_list_prefetches
 from . import serializers
 from .changes import ChangeFeedView  # noqa: F401  (routed in urls.py with the viewsets)
 from .concurrency import (
@@ -304,9 +303,13 @@ class OverseasOfficeViewSet(DirectoryViewSet):
 
 @directory_viewset("mission")
 class MissionViewSet(DirectoryViewSet):
-    queryset = Mission.objects.select_related(
-        "related_tie__region_a", "related_tie__region_b", "related_office"
-    ).prefetch_related(*region_list_prefetches(), "organisers", "participating_firms", CITATIONS)
+    queryset = (
+        Mission.objects.select_related(
+            "related_tie__region_a", "related_tie__region_b", "related_office"
+        )
+        .with_regions()
+        .prefetch_related("organisers", "participating_firms", CITATIONS)
+    )
     serializer_class = serializers.MissionSerializer
     filterset_class = filters.MissionFilterSet
     table_class = tables.MissionTable

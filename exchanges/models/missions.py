@@ -1,7 +1,8 @@
 """Missions, trade-fair presences and forums that carry the business between regions."""
 
+from django.apps import apps
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -76,6 +77,16 @@ def to_country(country: str) -> Q:
 
 
 class MissionQuerySet(DirectoryQuerySet):
+    def with_regions(self) -> "MissionQuerySet":
+        """With each mission's origin and destination regions (their long texts left out),
+        fetched in one query per relation and listed by English name, as lists show them."""
+        regions = apps.get_model("exchanges", "Region").objects.order_by("name_en")
+        regions = regions.without_long_text()
+        return self.prefetch_related(
+            Prefetch("origin_regions", queryset=regions),
+            Prefetch("destination_regions", queryset=regions),
+        )
+
     def refresh_countries(self) -> None:
         """Copy the countries of these missions' regions into their country columns."""
         for mission in self.prefetch_related("origin_regions", "destination_regions"):

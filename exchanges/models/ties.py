@@ -272,9 +272,6 @@ class SisterTie(DirectoryRecord):
     def ended_display(self) -> str:
         return format_partial_date(self.ended, self.ended_precision)
 
-    def partner_of(self, region: Region) -> Region:
-        return self.region_b if region.pk == self.region_a_id else self.region_a
-
     def same_pair_and_type(self):
         """Other ties of this type between the same two regions, entered in either order."""
         pair = Q(region_a=self.region_a_id, region_b=self.region_b_id) | Q(
