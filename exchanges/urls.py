@@ -1,16 +1,17 @@
 from django.urls import path
 
-from . import data_views, overviews, views
+from . import data_views, views
+from .pictures import views as pictures
 
 app_name = "exchanges"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("stats/", overviews.statistics, name="stats"),
-    path("stats/<slug:slug>.csv", overviews.statistic_csv, name="stats_csv"),
-    path("map/", overviews.map_view, name="map"),
-    path("network/", overviews.network_view, name="network"),
+    path("stats/", pictures.statistics, name="stats"),
+    path("stats/<slug:slug>.csv", pictures.statistic_csv, name="stats_csv"),
+    path("map/", pictures.map_view, name="map"),
+    path("network/", pictures.network_view, name="network"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:key>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("ties/", views.SisterTieListView.as_view(), name="tie_list"),

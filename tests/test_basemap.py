@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import pytest
 
-from exchanges import basemap
-from exchanges.basemap import (
+from exchanges.pictures import basemap
+from exchanges.pictures.basemap import (
     EAST_ASIA,
     MapFrame,
     alpha2,

@@ -205,7 +205,7 @@ def test_switching_language_keeps_the_filters(page, live_server):
 def test_many_ties_are_drawn_gathered_and_open_their_list(
     page, live_server, monkeypatch, language, path, svg_class
 ):
-    from exchanges import network, tie_map
+    from exchanges.pictures import network, tie_map
 
     # As if the directory were full: gather as soon as there is more than one tie.
     monkeypatch.setattr(tie_map, "MAP_TIES", 1)

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchanges import charts, network
 from exchanges.models import (
     Mission,
     MissionKind,
@@ -25,6 +24,7 @@ from exchanges.models import (
     TieStatus,
     TieType,
 )
+from exchanges.pictures import charts, network
 
 pytestmark = pytest.mark.django_db
 

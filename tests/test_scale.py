@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from exchanges import caching, checks, exports, filters, network, synthetic, tie_map
+from exchanges import caching, checks, exports, filters, synthetic
 from exchanges.middleware import StatementTimeoutMiddleware
 from exchanges.models import (
     Citation,
@@ -29,6 +29,7 @@ from exchanges.models import (
     Source,
 )
 from exchanges.models.search import cjk_pairs, normalise, search_text
+from exchanges.pictures import network, tie_map
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(

@@ -1,9 +1,9 @@
 """A base map of East Asia drawn on the server as SVG paths, from vendored Natural Earth data.
 
 The country outlines are Natural Earth's 1:50m admin-0 countries (public domain) as packaged in
-TopoJSON by the npm package ``world-atlas`` (ISC), vendored in ``static/vendor/world-atlas/``
-(see the README there). Nothing is fetched at run time, and this module needs only the standard
-library: it decodes the TopoJSON itself, projects it, and writes SVG path data.
+TopoJSON by the npm package ``world-atlas`` (ISC), vendored in ``data/world-atlas/`` beside this
+module (see the README there). Nothing is fetched at run time, and this module needs only the
+standard library: it decodes the TopoJSON itself, projects it, and writes SVG path data.
 
 The pieces:
 
@@ -26,13 +26,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-DATA_FILE = (
-    Path(__file__).resolve().parent.parent
-    / "static"
-    / "vendor"
-    / "world-atlas"
-    / "countries-50m.json"
-)
+DATA_FILE = Path(__file__).resolve().parent / "data" / "world-atlas" / "countries-50m.json"
 
 # (west, south, east, north) in degrees: Myanmar to the Kurils, Java Sea to Manchuria.
 EAST_ASIA = (95.0, 5.0, 150.0, 50.0)

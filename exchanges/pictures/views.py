@@ -8,11 +8,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import filters, network, stats, tie_map
-from .caching import cached
-from .exports import csv_bytes, download
-from .models import OverseasOffice, Region
-from .views import SisterTieListView, active_filters
+from .. import filters
+from ..caching import cached
+from ..exports import csv_bytes, download
+from ..models import OverseasOffice, Region
+from ..views import SisterTieListView, active_filters
+from . import network, stats, tie_map
 
 
 def filter_key(data) -> tuple:

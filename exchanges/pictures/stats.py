@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from . import charts, filters
-from .models import Mission, MissionKind, OfficeStatus, OverseasOffice, Region, SisterTie
-from .models.ties import TieStatus, TieType
+from .. import filters
+from ..models import Mission, MissionKind, OfficeStatus, OverseasOffice, Region, SisterTie
+from ..models.ties import TieStatus, TieType
+from . import charts
 
 # The query parameters every picture understands: each is a filter of the ties, offices and
 # missions lists alike, with the same meaning.
