@@ -200,11 +200,9 @@ def test_alpha2():
 
 
 def test_every_code_names_the_country_natural_earth_gives_that_id():
-    names = {c.numeric_id: c.name for c in load_countries()}
+    by_code = {alpha2(c.numeric_id): c.name for c in load_countries() if alpha2(c.numeric_id)}
     expected = {"JP": "Japan", "CN": "China", "KR": "South Korea", "KP": "North Korea"}
-    for numeric_id, code in basemap.ISO_NUMERIC_TO_ALPHA2.items():
-        if code in expected:
-            assert names[numeric_id] == expected[code]
+    assert {code: by_code[code] for code in expected} == expected
 
 
 # --- the frame ------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 The country outlines are Natural Earth's 1:50m admin-0 countries (public domain) as packaged in
 TopoJSON by the npm package ``world-atlas`` (ISC), vendored in ``data/world-atlas/`` beside this
-module (see the README there). Nothing is fetched at run time, and this module needs only the
-standard library: it decodes the TopoJSON itself, projects it, and writes SVG path data.
+module (see the README there). Nothing is fetched at run time: this module decodes the TopoJSON
+itself, projects it, and writes SVG path data.
 
 The pieces:
 
@@ -13,7 +13,7 @@ The pieces:
   Asia (5°N–50°N) and keeps the arithmetic obvious. ``MapFrame.around()`` fits a frame to points.
 * ``land_paths(frame)`` gives one SVG path per country in the frame; ``graticule(frame)`` gives
   labelled meridians and parallels.
-* ``ISO_NUMERIC_TO_ALPHA2`` / ``alpha2()`` turn Natural Earth's ISO 3166-1 numeric ids into the
+* ``alpha2()`` (django-countries) turns Natural Earth's ISO 3166-1 numeric ids into the
   two-letter codes the rest of the site uses (JP, CN, KR...).
 
 Frames may not cross the antimeridian (the data is cut at ±180°, and East Asia does not need it).
@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+
+from django_countries import countries
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world-atlas" / "countries-50m.json"
 
@@ -41,54 +43,13 @@ MIN_STEP_PX = 0.5
 LonLat = tuple[float, float]
 Ring = list[LonLat]
 
-# ISO 3166-1 numeric -> alpha-2, for East Asia and its neighbours (Natural Earth ids are strings
-# of three digits, zero-padded: Brazil is "076").
-ISO_NUMERIC_TO_ALPHA2 = {
-    "392": "JP",  # Japan
-    "156": "CN",  # China
-    "410": "KR",  # South Korea
-    "408": "KP",  # North Korea
-    "158": "TW",  # Taiwan
-    "344": "HK",  # Hong Kong
-    "446": "MO",  # Macao
-    "643": "RU",  # Russia
-    "496": "MN",  # Mongolia
-    "704": "VN",  # Vietnam
-    "418": "LA",  # Laos
-    "116": "KH",  # Cambodia
-    "764": "TH",  # Thailand
-    "104": "MM",  # Myanmar
-    "050": "BD",  # Bangladesh
-    "064": "BT",  # Bhutan
-    "524": "NP",  # Nepal
-    "356": "IN",  # India
-    "398": "KZ",  # Kazakhstan
-    "417": "KG",  # Kyrgyzstan
-    "762": "TJ",  # Tajikistan
-    "004": "AF",  # Afghanistan
-    "586": "PK",  # Pakistan
-    "458": "MY",  # Malaysia
-    "702": "SG",  # Singapore
-    "096": "BN",  # Brunei
-    "360": "ID",  # Indonesia
-    "626": "TL",  # Timor-Leste
-    "608": "PH",  # Philippines
-    "585": "PW",  # Palau
-    "583": "FM",  # Micronesia
-    "580": "MP",  # Northern Mariana Islands
-    "316": "GU",  # Guam
-    "840": "US",  # United States
-}
-
 
 def alpha2(numeric_id: str | int | None) -> str:
-    """The ISO alpha-2 code for an ISO numeric id ("392", "76" or 392 alike), or "" if unknown."""
-    if numeric_id is None:
+    """The ISO alpha-2 code for an ISO 3166-1 numeric id ("392", "76" or 392 alike; Natural
+    Earth's ids are three digits, zero-padded), or "" if there is none."""
+    if numeric_id is None or not str(numeric_id).strip().isdigit():
         return ""
-    key = str(numeric_id).strip()
-    if key.isdigit():
-        key = key.zfill(3)
-    return ISO_NUMERIC_TO_ALPHA2.get(key, "")
+    return countries.alpha2(int(str(numeric_id).strip()))
 
 
 # --------------------------------------------------------------------------------------------
