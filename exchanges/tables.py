@@ -435,10 +435,10 @@ class DirectoryTable(tables.Table):
 
 class RegionTable(DirectoryTable):
     name = NameColumn()
-    country = CountryColumn(verbose_name=_("Country"))
-    level = ChoiceColumn(verbose_name=_("Level"))
+    country = CountryColumn()
+    level = ChoiceColumn()
     parent = RegionLinkColumn(verbose_name=_("Part of"), order_by=("parent__name_en",))
-    population = tables.Column(verbose_name=_("Population"), attrs={"td": {"class": "number"}})
+    population = tables.Column(attrs={"td": {"class": "number"}})
 
     class Meta(DirectoryTable.Meta):
         model = Region
@@ -456,12 +456,12 @@ class RegionTable(DirectoryTable):
 
 class SisterTieTable(DirectoryTable):
     linked_regions = ("region_a", "region_b")
-    region_a = RegionLinkColumn(verbose_name=_("Region"), order_by=("region_a__name_en",))
+    region_a = RegionLinkColumn(order_by=("region_a__name_en",))
     region_b = RegionLinkColumn(verbose_name=_("Partner"), order_by=("region_b__name_en",))
-    tie_type = ChoiceColumn(verbose_name=_("Type"))
-    source_label = tables.Column(verbose_name=_("Label in the source"))
-    established = PartialDateColumn(verbose_name=_("Established"))
-    status = ChoiceColumn(verbose_name=_("Status"))
+    tie_type = ChoiceColumn()
+    source_label = tables.Column()
+    established = PartialDateColumn()
+    status = ChoiceColumn()
     detail = tables.Column(
         accessor="pk",
         verbose_name=_("Record"),
@@ -492,12 +492,12 @@ class SisterTieTable(DirectoryTable):
 class FirmTable(DirectoryTable):
     linked_regions = ("region",)
     name = NameColumn()
-    kind = ChoiceColumn(verbose_name=_("Kind"))
-    country = CountryColumn(verbose_name=_("Country"))
+    kind = ChoiceColumn()
+    country = CountryColumn()
     region = RegionLinkColumn(verbose_name=_("Region"), order_by=("region__name_en",))
-    founded_year = tables.Column(verbose_name=_("Founded"))
-    employees = tables.Column(verbose_name=_("Employees"), attrs={"td": {"class": "number"}})
-    sector = tables.Column(verbose_name=_("Sector"))
+    founded_year = tables.Column()
+    employees = tables.Column(attrs={"td": {"class": "number"}})
+    sector = tables.Column()
 
     class Meta(DirectoryTable.Meta):
         model = Firm
@@ -518,17 +518,15 @@ class FirmTable(DirectoryTable):
 class OverseasOfficeTable(DirectoryTable):
     linked_regions = ("operator_region", "host_region")
     name = NameColumn()
-    kind = ChoiceColumn(verbose_name=_("Kind"))
+    kind = ChoiceColumn()
     operator = tables.Column(
         verbose_name=_("Run by"),
         linkify=True,
         order_by=("operator_region__name_en", "operator_firm__name_en"),
     )
-    host_region = RegionLinkColumn(
-        verbose_name=_("Host region"), order_by=("host_region__name_en",)
-    )
-    opened = PartialDateColumn(verbose_name=_("Opened"))
-    status = ChoiceColumn(verbose_name=_("Status"))
+    host_region = RegionLinkColumn(order_by=("host_region__name_en",))
+    opened = PartialDateColumn()
+    status = ChoiceColumn()
 
     class Meta(DirectoryTable.Meta):
         model = OverseasOffice
@@ -545,7 +543,7 @@ class OverseasOfficeTable(DirectoryTable):
 class MissionTable(DirectoryTable):
     region_lists = ("origin_regions", "destination_regions")
     name = NameColumn()
-    kind = ChoiceColumn(verbose_name=_("Kind"))
+    kind = ChoiceColumn()
     start = PartialDateColumn(verbose_name=_("Date"))
     origin_regions = RegionListColumn(verbose_name=_("From"))
     destination_regions = RegionListColumn(verbose_name=_("To"))
@@ -568,12 +566,12 @@ class MissionTable(DirectoryTable):
 
 class SourceTable(DirectoryTable):
     cited = False  # a source is the document cited, not a cited record
-    title = tables.Column(verbose_name=_("Title"), linkify=True)
-    authors = tables.Column(verbose_name=_("Authors"))
+    title = tables.Column(linkify=True)
+    authors = tables.Column()
     publisher = tables.Column(verbose_name=_("Publisher"))
     published = PartialDateColumn(verbose_name=_("Published"))
-    kind = ChoiceColumn(verbose_name=_("Kind"))
-    language = ChoiceColumn(verbose_name=_("Language"))
+    kind = ChoiceColumn()
+    language = ChoiceColumn()
     citation_count = tables.Column(verbose_name=_("Citations"), attrs={"td": {"class": "number"}})
 
     class Meta(DirectoryTable.Meta):
