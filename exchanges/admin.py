@@ -37,6 +37,22 @@ def name_search(prefix: str = "") -> tuple[str, ...]:
     return tuple(f"{prefix}__{field}" if prefix else field for field in NAME_FIELDS)
 
 
+def searched_columns(model) -> tuple[str, ...]:
+    """The columns the directory's search (``q``) looks in for ``model``: the record's own and
+    those of the related records its FilterSet also searches. The admin searches with ``q``
+    (``DirectoryAdmin.get_search_results``); this declares the search box from the same
+    source."""
+
+    def own(target) -> tuple[str, ...]:
+        return target._meta.get_field("search_text").source_fields
+
+    related = filters.FILTERSET_OF[model].related_search
+    return (
+        *own(model),
+        *(f"{relation}__{name}" for relation, target in related for name in own(target)),
+    )
+
+
 class CitationInline(GenericTabularInline):
     model = Citation
     extra = 0
@@ -81,7 +97,7 @@ class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.SourceResource]
     list_display = ("title", "authors", "publisher", "published_display", "language", "file_name")
     list_filter = ("language",)
-    search_fields = ("title", "title_en", "authors", "publisher", "file_name")
+    search_fields = searched_columns(Source)
     date_hierarchy = "published"
 
     @admin.display(description=_("publication date"), ordering="published")
@@ -113,7 +129,7 @@ class RegionAdmin(DirectoryAdmin):
     )
     list_filter = ("country", "level")
     list_select_related = ("parent",)
-    search_fields = (*name_search(), "slug", "wikidata_id")
+    search_fields = searched_columns(Region)
     autocomplete_fields = ["parent", "capital"]
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
@@ -154,7 +170,7 @@ class SisterTieAdmin(DirectoryAdmin):
     )
     list_filter = ("tie_type", "status", "region_a__country", "region_b__country")
     list_select_related = ("region_a", "region_b")
-    search_fields = (*name_search("region_a"), *name_search("region_b"), "source_label")
+    search_fields = searched_columns(SisterTie)
     autocomplete_fields = ["region_a", "region_b", "exchange_areas"]
     date_hierarchy = "established"
     fieldsets = (
@@ -201,7 +217,7 @@ class FirmAdmin(DirectoryAdmin):
     )
     list_filter = ("kind", "country")
     list_select_related = ("region",)
-    search_fields = (*name_search(), "sector", "goods", "key_people")
+    search_fields = searched_columns(Firm)
     autocomplete_fields = ["region", "partners"]
     fieldsets = (
         (None, {"fields": ("kind", "country", "region", "founded_year")}),
@@ -262,13 +278,7 @@ class OverseasOfficeAdmin(DirectoryAdmin):
     )
     list_filter = ("kind", "status", "host_region__country", "operator_region__country")
     list_select_related = ("operator_region", "operator_firm", "host_region")
-    search_fields = (
-        *name_search(),
-        *name_search("host_region"),
-        *name_search("operator_region"),
-        *name_search("operator_firm"),
-        "head_name",
-    )
+    search_fields = searched_columns(OverseasOffice)
     autocomplete_fields = ["operator_region", "operator_firm", "host_region"]
     date_hierarchy = "opened"
     fieldsets = (
@@ -297,13 +307,7 @@ class MissionAdmin(DirectoryAdmin):
         "citation_count",
     )
     list_filter = ("kind", "origin_regions__country", "destination_regions__country")
-    search_fields = (
-        *name_search(),
-        *name_search("origin_regions"),
-        *name_search("destination_regions"),
-        "leader",
-        "venue",
-    )
+    search_fields = searched_columns(Mission)
     autocomplete_fields = [
         "organisers",
         "origin_regions",

@@ -100,13 +100,15 @@ def SearchTextField(*source_fields: str):  # noqa: N802 - reads as a field decla
     def derive(record) -> str:
         return search_text(getattr(record, name) for name in source_fields)
 
-    return DerivedTextField(
+    field = DerivedTextField(
         "search text",
         blank=True,
         default="",
         derive=derive,
         help_text="The record's names and searchable text, normalised for search.",
     )
+    field.source_fields = source_fields  # what the search looks in, for the admin to show
+    return field
 
 
 def searchable_models() -> list:
