@@ -27,7 +27,7 @@ from .models import (
     Source,
 )
 from .models.base import MultilingualNames
-from .views import region_links
+from .views import records_linked_to
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
 
@@ -145,7 +145,7 @@ class RegionAdmin(DirectoryAdmin):
         extra_context = extra_context or {}
         region = self.get_object(request, object_id)
         if region is not None:
-            extra_context["linked"] = region_links(region)
+            extra_context["linked"] = records_linked_to(region)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

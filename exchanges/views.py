@@ -46,7 +46,7 @@ def section(queryset, list_name: str = "", **query) -> Section:
     return Section(list(queryset[:SECTION_ROWS]), queryset.count(), url)
 
 
-def region_links(region) -> dict:
+def records_linked_to(region) -> dict:
     """Everything linked to a region, a section each, of constant cost (page and admin)."""
     slug = region.slug
     return {
@@ -247,7 +247,7 @@ class RegionDetailView(ObjectDetailView):
     template_name = "exchanges/region_detail.html"
 
     def related(self, region):
-        return {"ancestors": region.ancestors(), **region_links(region)}
+        return {"ancestors": region.ancestors(), **records_linked_to(region)}
 
 
 class SisterTieDetailView(ObjectDetailView):
