@@ -6,7 +6,7 @@ headers) and matching its schema; valid input accepted and invalid input refused
 without a token; 405 for a method an address does not take. ``schemathesis.toml`` tells two of
 the checks what the API documents beyond its JSON Schema (the rules a write must keep).
 Derandomised, so a CI run is reproducible. ``make test`` gives each operation a small budget
-(SCHEMATHESIS_EXAMPLES, 5 unless set); ``make test-api`` runs this module alone with 100.
+(SCHEMATHESIS_EXAMPLES, 3 unless set); ``make test-api`` runs this module alone with 100.
 """
 
 import os
@@ -23,7 +23,7 @@ from regiontrade.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 
 # The same bounded, reproducible run for every operation, anonymous or with a token.
 bounded = settings(
