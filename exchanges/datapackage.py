@@ -28,11 +28,9 @@ is made in constant memory whatever the size of the directory; on PostgreSQL eve
 in one snapshot, so no row refers to a row that the package does not hold.
 """
 
-import csv
 import datetime
 import hashlib
 import inspect
-import io
 import json
 import zipfile
 from collections.abc import Iterator
@@ -53,6 +51,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from . import exports
 from .caching import data_version
 from .exports import file_stem
 from .licences import DATA_LICENSES
@@ -70,13 +69,12 @@ from .models import (
 from .models.base import DirectoryRecord, LinkRow
 from .models.derived import DerivedField
 from .models.history import has_history
-from .spreadsheets import QUOTE, safe_cell
+from .spreadsheets import QUOTE
 
 NAME = "regiontrade"
 ZIP_NAME = f"{NAME}.zip"
 DESCRIPTOR_NAME = "datapackage.json"
 DATA_FOLDER = "data/"  # where the CSV files lie in the zip and in a written directory
-CHUNK_ROWS = 2000  # rows read per database round trip, and written per chunk of a file
 # Each record type, followed in the package by the link tables of its many-to-many fields.
 RECORD_MODELS = (
     Region,
@@ -261,7 +259,7 @@ class Resource:
     def rows(self) -> Iterator[list[str]]:
         lookups = [column.lookup for column in self.columns]
         values = self.queryset().values_list(*lookups).order_by("pk")
-        for row in values.iterator(chunk_size=CHUNK_ROWS):
+        for row in values.iterator(chunk_size=exports.CHUNK_ROWS):
             yield [cell(value) for value in row]
 
     def csv_chunks(self, written: dict | None = None) -> Iterator[bytes]:
@@ -269,19 +267,17 @@ class Resource:
         No byte-order mark: the package declares its encoding, and a reader that does not strip
         a mark would take it as part of the first field's name (the lists' CSV downloads carry
         one so that Excel, which reads no descriptor, guesses UTF-8)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([column.name for column in self.columns])
-        count = 0
-        for count, row in enumerate(self.rows(), start=1):  # noqa: B007 - counted after the loop
-            writer.writerow(row)
-            if count % CHUNK_ROWS == 0:
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode("utf-8")
+        counted = {self.name: 0}
+
+        def counting(rows):
+            for row in rows:
+                counted[self.name] += 1
+                yield row
+
+        header = [column.name for column in self.columns]
+        yield from exports.csv_chunks(header, counting(self.rows()), byte_order_mark=False)
         if written is not None:
-            written[self.name] = count
+            written.update(counted)
 
     def descriptor(self, folder: str) -> dict:
         descriptor = {
@@ -302,13 +298,11 @@ class Resource:
         return resolved(descriptor)
 
 
-def cell(value) -> str:
-    """A value as the CSV writes it: ISO 8601 dates and times (UTC), plain decimals, and text
-    safe to open in a spreadsheet."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return safe_cell(value)
+def cell(value) -> str | None:
+    """A value as the CSV writes it: ISO 8601 dates and times (UTC), plain decimals; text as it
+    is (``exports.csv_chunks`` makes it safe to open in a spreadsheet)."""
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):

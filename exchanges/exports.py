@@ -88,11 +88,14 @@ def table_records(table) -> tuple[list[str], Iterator[list]]:
     return header, ([get(record) for get in getters] for record in records)
 
 
-def csv_chunks(header: list[str], rows) -> Iterator[bytes]:
-    # The byte-order mark makes Excel read the file as UTF-8, keeping CJK names intact.
+def csv_chunks(header: list[str], rows, byte_order_mark: bool = True) -> Iterator[bytes]:
+    """The CSV, CHUNK_ROWS rows a chunk, each cell safe to open in a spreadsheet. The
+    byte-order mark makes Excel read the file as UTF-8, keeping CJK names intact; a data
+    package, whose descriptor declares the encoding, goes without it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")
+    if byte_order_mark:
+        buffer.write("\ufeff")
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
