@@ -4,6 +4,13 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from .record_types import record_types as declared_record_types
+
+
+def record_types(request) -> dict:
+    """The record types, for the navigation."""
+    return {"record_types": declared_record_types()}
+
 
 def language_links(request) -> dict:
     """The current page in each interface language, query string and all, so that switching

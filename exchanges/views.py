@@ -5,21 +5,22 @@ with one template for every model. Every page works without JavaScript.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, F, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import DetailView
 from django_tables2 import RequestConfig
 
 from . import filters, tables
 from .caching import cached
 from .exports import export_formats, export_response
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from .models.querysets import is_cited
+from .record_types import component, record_type_of, record_types, subclasses
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -41,8 +42,10 @@ class Section:
         return self.count > len(self.records)
 
 
-def section(queryset, list_name: str = "", **query) -> Section:
-    url = reverse(f"exchanges:{list_name}_list") + "?" + urlencode(query) if list_name else ""
+def section(queryset, listed_in=None, **query) -> Section:
+    """The first rows of ``queryset``; ``listed_in`` is the model whose list page, filtered by
+    ``query``, shows them all."""
+    url = record_type_of(listed_in).list_url(**query) if listed_in else ""
     return Section(list(queryset[:SECTION_ROWS]), queryset.count(), url)
 
 
@@ -50,27 +53,27 @@ def records_linked_to(region) -> dict:
     """Everything linked to a region, a section each, of constant cost (page and admin)."""
     slug = region.slug
     return {
-        "children": section(region.children.order_by("name_en", "pk"), "region", parent=slug),
+        "children": section(region.children.order_by("name_en", "pk"), Region, parent=slug),
         "ties": section(
             SisterTie.objects.involving(region)
-            .select_related("region_a", "region_b")
+            .with_regions()
             .order_by(F("established").asc(nulls_last=True), "pk"),
-            "tie",
+            SisterTie,
             region=slug,
         ),
         "offices_run": section(
             region.offices_run.select_related("host_region").order_by("name_en", "pk"),
-            "office",
+            OverseasOffice,
             region=slug,
         ),
         "offices_hosted": section(
             region.offices_hosted.select_related("operator_region", "operator_firm").order_by(
                 "name_en", "pk"
             ),
-            "office",
+            OverseasOffice,
             host_region=slug,
         ),
-        "firms": section(region.firms.order_by("name_en", "pk"), "firm", region=slug),
+        "firms": section(region.firms.order_by("name_en", "pk"), Firm, region=slug),
         "sales_routes": section(
             region.sales_routes.select_related("firm").order_by(
                 F("amount").desc(nulls_last=True), "pk"
@@ -78,12 +81,12 @@ def records_linked_to(region) -> dict:
         ),
         "missions_from": section(
             region.missions_from.with_regions().order_by(F("start").desc(nulls_last=True), "pk"),
-            "mission",
+            Mission,
             region=slug,
         ),
         "missions_to": section(
             region.missions_to.with_regions().order_by(F("start").desc(nulls_last=True), "pk"),
-            "mission",
+            Mission,
             region=slug,
         ),
     }
@@ -126,19 +129,22 @@ class PagingForm(forms.Form):
 
 
 class ObjectListView(View):
-    """Filter with the model's FilterSet, show its table 50 rows a page, or export every row."""
+    """Filter with the model's FilterSet, show its table 50 rows a page, or export every row.
+    One view serves every record type: ``as_view(model=…)``."""
 
-    queryset = None
-    filterset_class = None
-    table_class = None
+    model = None
     template_name = "exchanges/object_list.html"
 
     def get_queryset(self):
-        return self.queryset.all()
+        return self.model.objects.listed()
 
     @property
-    def model(self):
-        return self.queryset.model
+    def filterset_class(self):
+        return component(filters.DirectoryFilterSet, self.model)
+
+    @property
+    def table_class(self):
+        return component(tables.DirectoryTable, self.model)
 
     def get(self, request):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
@@ -146,7 +152,7 @@ class ObjectListView(View):
         export_format = request.GET.get("export")
         bad_export = export_format is not None and export_format not in export_formats(self.model)
         if not (filterset.is_valid() and paging.is_valid()) or bad_export:
-            table = self.table_class(self.queryset.none())
+            table = self.table_class(self.model.objects.none())
             return self.render(request, filterset, table, paging, status=400, bad_export=bad_export)
 
         # RequestConfig below applies sorting and paging once; a table given the request
@@ -174,85 +180,56 @@ class ObjectListView(View):
         return render(request, self.template_name, context, status=status)
 
 
-class RegionListView(ObjectListView):
-    queryset = Region.objects.select_related("parent").without_long_text("parent")
-    filterset_class = filters.RegionFilterSet
-    table_class = tables.RegionTable
+class ObjectDetailView(DetailView):
+    """One record, its citations and the records it links to. A record type's page is its own
+    subclass (``model`` and ``related``) where it has one, else this view; the template is
+    ``exchanges/<model name>_detail.html``, else the generic ``object_detail.html``."""
 
+    context_object_name = "record"
 
-class SisterTieListView(ObjectListView):
-    queryset = SisterTie.objects.select_related("region_a", "region_b").without_long_text(
-        "region_a", "region_b"
-    )
-    filterset_class = filters.SisterTieFilterSet
-    table_class = tables.SisterTieTable
+    def get_queryset(self):
+        return self.queryset.all() if self.queryset is not None else self.model.objects.all()
 
-
-class FirmListView(ObjectListView):
-    queryset = Firm.objects.select_related("region").without_long_text("region")
-    filterset_class = filters.FirmFilterSet
-    table_class = tables.FirmTable
-
-
-class OverseasOfficeListView(ObjectListView):
-    queryset = OverseasOffice.objects.select_related(
-        "operator_region", "operator_firm", "host_region"
-    ).without_long_text("operator_region", "operator_firm", "host_region")
-    filterset_class = filters.OverseasOfficeFilterSet
-    table_class = tables.OverseasOfficeTable
-
-
-class MissionListView(ObjectListView):
-    queryset = Mission.objects.with_regions().without_long_text()
-    filterset_class = filters.MissionFilterSet
-    table_class = tables.MissionTable
-
-
-class SourceListView(ObjectListView):
-    queryset = Source.objects.with_citation_count().order_by("file_name").without_long_text()
-    filterset_class = filters.SourceFilterSet
-    table_class = tables.SourceTable
-
-
-class ObjectDetailView(View):
-    """Shows one record, its citations and the records it links to."""
-
-    queryset = None
-    lookup = "pk"
-    template_name = None
-
-    def get_object(self, key):
-        return get_object_or_404(self.queryset, **{self.lookup: key})
+    def get_template_names(self):
+        return [*super().get_template_names(), "exchanges/object_detail.html"]
 
     def related(self, record) -> dict:
         return {}
 
     def get_citations(self, record):
+        if not is_cited(type(record)):
+            return []
         return record.citations.select_related("source").order_by("source__file_name", "locator")
 
-    def get(self, request, key):
-        record = self.get_object(key)
-        context = {
-            "record": record,
-            "opts": record._meta,
-            "citations": self.get_citations(record),
+    def get_context_data(self, **kwargs):
+        record = self.object
+        return super().get_context_data(
+            opts=record._meta,
+            record_type=record_type_of(type(record)),
+            citations=self.get_citations(record),
             **self.related(record),
-        }
-        return render(request, self.template_name, context)
+            **kwargs,
+        )
+
+
+def detail_view_for(model) -> type[ObjectDetailView]:
+    """The record type's own detail view, or the generic one."""
+    own = [view for view in subclasses(ObjectDetailView) if view.model is model]
+    return own[0] if own else ObjectDetailView
 
 
 class RegionDetailView(ObjectDetailView):
+    model = Region
     queryset = Region.objects.select_related("parent__parent__parent", "capital")
-    lookup = "slug"
-    template_name = "exchanges/region_detail.html"
+    slug_field = "slug"
 
     def related(self, region):
         return {"ancestors": region.ancestors(), **records_linked_to(region)}
 
 
 class SisterTieDetailView(ObjectDetailView):
-    queryset = SisterTie.objects.select_related("region_a", "region_b")
-    template_name = "exchanges/tie_detail.html"
+    model = SisterTie
+    queryset = SisterTie.objects.with_regions()
 
     def related(self, tie):
         return {
@@ -262,8 +239,8 @@ class SisterTieDetailView(ObjectDetailView):
 
 
 class FirmDetailView(ObjectDetailView):
+    model = Firm
     queryset = Firm.objects.select_related("region__parent")
-    template_name = "exchanges/firm_detail.html"
 
     def related(self, firm):
         return {
@@ -279,16 +256,15 @@ class FirmDetailView(ObjectDetailView):
 
 
 class OverseasOfficeDetailView(ObjectDetailView):
-    queryset = OverseasOffice.objects.select_related(
-        "operator_region", "operator_firm", "host_region"
-    )
-    template_name = "exchanges/office_detail.html"
+    model = OverseasOffice
+    queryset = OverseasOffice.objects.with_operator_and_host()
 
     def related(self, office):
         return {"missions": office.missions.with_regions()}
 
 
 class MissionDetailView(ObjectDetailView):
+    model = Mission
     queryset = (
         Mission.objects.select_related(
             "related_tie__region_a", "related_tie__region_b", "related_office"
@@ -299,21 +275,10 @@ class MissionDetailView(ObjectDetailView):
             Prefetch("participating_firms", queryset=Firm.objects.order_by("name_en")),
         )
     )
-    template_name = "exchanges/mission_detail.html"
 
 
 class SourceDetailView(ObjectDetailView):
-    queryset = Source.objects.all()
-    template_name = "exchanges/source_detail.html"
-
-    # The kinds of record a source can be cited by, with the list page of each.
-    CITED = [
-        (Region, "region", Region.objects.all()),
-        (SisterTie, "tie", SisterTie.objects.select_related("region_a", "region_b")),
-        (Firm, "firm", Firm.objects.all()),
-        (OverseasOffice, "office", OverseasOffice.objects.all()),
-        (Mission, "mission", Mission.objects.all()),
-    ]
+    model = Source
 
     def get_citations(self, source):
         return []  # a source is what others cite: see related()
@@ -327,22 +292,20 @@ class SourceDetailView(ObjectDetailView):
             .order_by()
         )
         cited_by = []
-        for model, name, records in self.CITED:
-            if not counts.get(model._meta.model_name):
+        for cited in record_types():
+            if not counts.get(cited.name):
                 continue
             citations = (
-                source.citations.filter(content_type__model=model._meta.model_name)
+                source.citations.filter(content_type__model=cited.name)
                 .select_related("content_type")
-                .prefetch_related(GenericPrefetch("record", [records]))
+                .prefetch_related(GenericPrefetch("record", [cited.model.objects.listed()]))
                 .order_by("object_id", "locator", "pk")[:SECTION_ROWS]
             )
             cited_by.append(
                 {
-                    "title": model._meta.verbose_name_plural,
+                    "title": cited.verbose_name_plural,
                     "citations": Section(
-                        list(citations),
-                        counts[model._meta.model_name],
-                        reverse(f"exchanges:{name}_list") + f"?source={source.pk}",
+                        list(citations), counts[cited.name], cited.list_url(source=source.pk)
                     ),
                 }
             )
@@ -352,46 +315,32 @@ class SourceDetailView(ObjectDetailView):
 def home(request):
     context = cached("home", (), home_counts)
     # The lists' own order (newest first, undated last), which their indexes serve.
-    context["latest_ties"] = SisterTie.objects.select_related("region_a", "region_b")[:5]
+    context["latest_ties"] = SisterTie.objects.with_regions()[:5]
     context["latest_missions"] = Mission.objects.with_regions()[:5]
     return render(request, "exchanges/home.html", context)
 
 
 def home_counts() -> dict:
     """The directory's size and its ties by country pair, counted over every record."""
-    tie_filters = filters.SisterTieFilterSet
+    ties = record_type_of(SisterTie)
     pairs = [
         {
             "code": code,
             "label": label,
-            "count": tie_filters({"pair": code}, queryset=SisterTie.objects.all()).qs.count(),
-            "url": reverse("exchanges:tie_list") + f"?pair={code}",
+            "count": filters.SisterTieFilterSet(
+                {"pair": code}, queryset=SisterTie.objects.all()
+            ).qs.count(),
+            "url": ties.list_url(pair=code),
         }
         for code, label in filters.COUNTRY_PAIRS
     ]
     counts = [
-        (model._meta.verbose_name_plural, model.objects.count(), reverse(f"exchanges:{name}_list"))
-        for model, name in LIST_PAGES
+        (listed.verbose_name_plural, listed.model.objects.count(), listed.list_url())
+        for listed in record_types()
     ]
     return {"counts": counts, "pairs": pairs}
 
 
-LIST_PAGES = [
-    (Region, "region"),
-    (SisterTie, "tie"),
-    (Firm, "firm"),
-    (OverseasOffice, "office"),
-    (Mission, "mission"),
-    (Source, "source"),
-]
-SEARCHED = [
-    (filters.RegionFilterSet, RegionListView.queryset, "region"),
-    (filters.SisterTieFilterSet, SisterTieListView.queryset, "tie"),
-    (filters.FirmFilterSet, FirmListView.queryset, "firm"),
-    (filters.OverseasOfficeFilterSet, OverseasOfficeListView.queryset, "office"),
-    (filters.MissionFilterSet, Mission.objects.all(), "mission"),
-    (filters.SourceFilterSet, Source.objects.all(), "source"),
-]
 SEARCH_PREVIEW = 10
 
 
@@ -405,14 +354,15 @@ def search(request):
     query = (form.cleaned_data["q"] or "").strip()
     groups = []
     if query:
-        for filterset_class, queryset, name in SEARCHED:
-            matches = filterset_class({"q": query}, queryset=queryset).qs
+        for searched in record_types():
+            filterset_class = component(filters.DirectoryFilterSet, searched.model)
+            matches = filterset_class({"q": query}, queryset=searched.model.objects.listed()).qs
             groups.append(
                 {
-                    "title": queryset.model._meta.verbose_name_plural,
+                    "title": searched.verbose_name_plural,
                     "count": matches.count(),
                     "records": matches[:SEARCH_PREVIEW],
-                    "url": reverse(f"exchanges:{name}_list") + "?" + urlencode({"q": query}),
+                    "url": searched.list_url(q=query),
                 }
             )
     return render(

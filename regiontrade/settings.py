@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exchanges.context_processors.language_links",
+                "exchanges.context_processors.record_types",
             ],
         },
     },

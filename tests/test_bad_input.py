@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from exchanges.api.parsers import json_depth
+from exchanges.record_types import record_type_named
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def writer(superuser):
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_a_list_page_refuses_a_bad_per_page_naming_it(client, name, value):
-    response = client.get(reverse(f"exchanges:{name}_list"), {"per_page": value})
+    response = client.get(record_type_named(name).list_url(), {"per_page": value})
     assert response.status_code == 400
     assert "per_page" in response.context["paging_form"].errors
 
@@ -49,7 +50,7 @@ def test_a_list_page_refuses_a_bad_per_page_naming_it(client, name, value):
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_a_list_page_refuses_a_page_that_is_not_a_positive_number_naming_it(client, name, value):
-    response = client.get(reverse(f"exchanges:{name}_list"), {"page": value})
+    response = client.get(record_type_named(name).list_url(), {"page": value})
     if str(value).isdigit() and int(value) >= 1:  # past the last page: the last page
         assert response.status_code == 200
         assert (

@@ -21,6 +21,7 @@ from django.utils import translation
 
 from exchanges.models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from exchanges.models.base import format_partial_date
+from exchanges.record_types import record_type_named
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def public_pages() -> list[str]:
         for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Source)
     ]
     lists = [
-        reverse(f"exchanges:{name}_list")
+        record_type_named(name).list_url()
         for name in ("region", "tie", "firm", "office", "mission", "source")
     ]
     pictures = [reverse(f"exchanges:{name}") for name in ("stats", "map", "network")]
@@ -123,9 +124,9 @@ def public_pages() -> list[str]:
         reverse("exchanges:home"),
         reverse("exchanges:search") + "?q=Nagasaki",
         *lists,
-        reverse("exchanges:tie_list") + "?pair=JP-KR",
+        reverse("exchanges:sistertie-list") + "?pair=JP-KR",
         *details,
-        reverse("exchanges:region_detail", args=["nagasaki"]),
+        reverse("exchanges:region-detail", args=["nagasaki"]),
         *pictures,
     ]
 
@@ -232,7 +233,7 @@ def test_unprefixed_addresses_are_english_whatever_the_browser_asks(client):
 )
 def test_names_in_the_readers_script_with_the_native_name_beside(client, language, expected):
     with translation.override(language):
-        url = reverse("exchanges:region_detail", args=["nagasaki"])
+        url = reverse("exchanges:region-detail", args=["nagasaki"])
     heading = re.search(r"<h1>(.*?)</h1>", client.get(url).content.decode(), re.S).group(1)
     assert heading.startswith(expected)
     if language != "ja":

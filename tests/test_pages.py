@@ -24,13 +24,14 @@ from exchanges.models import (
     SisterTie,
     Source,
 )
+from exchanges.record_types import record_type_named
 
 pytestmark = pytest.mark.django_db
 
 
 @dataclass
 class PageSpec:
-    name: str  # the URL name prefix: region -> region_list, region_detail
+    name: str  # the record type's short name (record_types): region, tie…
     model: type
     # query string -> the ids it must select, computed from the ORM independently of the filters
     filters: dict = field(default_factory=dict)
@@ -38,7 +39,7 @@ class PageSpec:
     setup: object = None  # adds records the fixtures lack, so that every filter can narrow
 
     def list_url(self):
-        return reverse(f"exchanges:{self.name}_list")
+        return record_type_named(self.name).list_url()
 
 
 def ids(queryset):
@@ -232,7 +233,7 @@ def test_country_pair_selects_ties_in_either_order(client, pair):
     niigata, jilin = Region.objects.get(slug="niigata"), Region.objects.get(slug="jilin")
     japan_china = SisterTie.objects.create(region_a=jilin, region_b=niigata, tie_type="friendship")
     japan_korea = either_country("JP", "KR")()
-    url = reverse("exchanges:tie_list")
+    url = reverse("exchanges:sistertie-list")
     assert export_ids(client, url, f"pair={pair}") == japan_korea
     assert export_ids(client, url, "pair=CN-JP") == {japan_china.pk}
     assert export_ids(client, url, "pair=CN-KR") == set()
@@ -240,18 +241,18 @@ def test_country_pair_selects_ties_in_either_order(client, pair):
 
 
 def test_the_list_pages_fifty_rows_and_says_which(client):
-    response = client.get(reverse("exchanges:region_list"))
+    response = client.get(reverse("exchanges:region-list"))
     table = response.context["table"]
     total = Region.objects.count()
     assert total > 50
     assert len(table.page.object_list) == 50
     assert f"1–50 of {total}" in response.content.decode()
-    second = client.get(reverse("exchanges:region_list"), {"page": 2})
+    second = client.get(reverse("exchanges:region-list"), {"page": 2})
     assert f"51–{total} of {total}" in second.content.decode()
 
 
 def test_export_keeps_cjk_names_and_uses_stable_codes(client):
-    response = client.get(reverse("exchanges:region_list"), {"country": "KR", "export": "csv"})
+    response = client.get(reverse("exchanges:region-list"), {"country": "KR", "export": "csv"})
     rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     seoul = next(row for row in rows if row["slug"] == "seoul")
     assert (seoul["name_ko"], seoul["country"], seoul["level"]) == (
@@ -259,7 +260,7 @@ def test_export_keeps_cjk_names_and_uses_stable_codes(client):
         "KR",
         "metropolitan_city",
     )
-    ties = client.get(reverse("exchanges:tie_list"), {"export": "csv", "kind": "sister"})
+    ties = client.get(reverse("exchanges:sistertie-list"), {"export": "csv", "kind": "sister"})
     tie = next(csv.DictReader(io.StringIO(ties.getvalue().decode("utf-8-sig"))))
     assert (tie["region_a"], tie["region_b"], tie["established"]) == (
         "gyeongsangnam-do",
@@ -269,7 +270,9 @@ def test_export_keeps_cjk_names_and_uses_stable_codes(client):
 
 
 def test_active_filters_are_shown_with_a_link_to_clear_each(client):
-    response = client.get(reverse("exchanges:tie_list"), {"pair": "JP-KR", "kind": "friendship"})
+    response = client.get(
+        reverse("exchanges:sistertie-list"), {"pair": "JP-KR", "kind": "friendship"}
+    )
     active = {item["name"]: item for item in response.context["active_filters"]}
     assert set(active) == {"pair", "kind"}
     assert active["pair"]["value"] == "JP–KR"
@@ -277,7 +280,7 @@ def test_active_filters_are_shown_with_a_link_to_clear_each(client):
 
 
 def test_nothing_matching_says_so(client):
-    response = client.get(reverse("exchanges:firm_list"), {"q": "no such firm anywhere"})
+    response = client.get(reverse("exchanges:firm-list"), {"q": "no such firm anywhere"})
     assert response.status_code == 200
     assert "Nothing matches these filters." in response.content.decode()
 
@@ -285,14 +288,14 @@ def test_nothing_matching_says_so(client):
 @pytest.mark.parametrize(
     "url, query, field",
     [
-        ("exchanges:tie_list", "pair=JAPAN", "Country pair"),
-        ("exchanges:tie_list", "pair=JP-KR-CN", "Country pair"),
-        ("exchanges:tie_list", "established_from=nineteen", "Established from (year)"),
-        ("exchanges:region_list", "country=ZZ", "Country"),
-        ("exchanges:firm_list", "kind=bank", "Kind"),
-        ("exchanges:mission_list", "year_to=99999", "Until (year)"),
-        ("exchanges:office_list", "status=maybe", "Open or closed"),
-        ("exchanges:source_list", "language=fr", "Language"),
+        ("exchanges:sistertie-list", "pair=JAPAN", "Country pair"),
+        ("exchanges:sistertie-list", "pair=JP-KR-CN", "Country pair"),
+        ("exchanges:sistertie-list", "established_from=nineteen", "Established from (year)"),
+        ("exchanges:region-list", "country=ZZ", "Country"),
+        ("exchanges:firm-list", "kind=bank", "Kind"),
+        ("exchanges:mission-list", "year_to=99999", "Until (year)"),
+        ("exchanges:overseasoffice-list", "status=maybe", "Open or closed"),
+        ("exchanges:source-list", "language=fr", "Language"),
     ],
 )
 def test_bad_filter_values_answer_400_naming_the_field(client, url, query, field):
@@ -336,7 +339,7 @@ ODD_QUERIES = [
 @pytest.mark.parametrize("query", ODD_QUERIES)
 def test_no_query_string_produces_a_server_error(client, query):
     for name in ["region", "tie", "firm", "office", "mission", "source"]:
-        response = client.get(f"{reverse(f'exchanges:{name}_list')}?{query}")
+        response = client.get(f"{record_type_named(name).list_url()}?{query}")
         assert response.status_code < 500, (name, query)
     assert client.get(f"/search/?{query}").status_code < 500
 
@@ -482,7 +485,7 @@ def test_list_pages_run_the_same_queries_for_5_and_50_rows(client, name):
     for rows in (5, 50):
         savepoint = connection.savepoint()
         query = MAKERS[name](rows)
-        url = f"{reverse(f'exchanges:{name}_list')}?{query}"
+        url = f"{record_type_named(name).list_url()}?{query}"
         counts[rows], response = count_queries(client, url)
         assert len(response.context["table"].page.object_list) == rows
         counts[f"export {rows}"], _ = count_queries(client, f"{url}&export=csv")

@@ -92,7 +92,7 @@ def test_a_cell_that_would_run_as_a_formula_is_quoted_and_reads_back(value, writ
 
 
 def test_the_list_page_csv_quotes_formulas_and_keeps_numbers(client, formula_region):
-    url = reverse("exchanges:region_list")
+    url = reverse("exchanges:region-list")
     response = client.get(url, {"parent": "sheet-test-parent", "export": "csv"})
     assert response.status_code == 200
     header, row = csv_rows(b"".join(response.streaming_content))

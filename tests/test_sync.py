@@ -90,7 +90,7 @@ def test_updated_since_selects_by_time_on_the_api_and_the_page(
     found = api_ids(api, "/api/v1/regions/", since)
     assert {slugs.get(pk, pk) for pk in found} == expected
 
-    page = client.get(reverse("exchanges:region_list"), {"updated_since": since})
+    page = client.get(reverse("exchanges:region-list"), {"updated_since": since})
     assert page.status_code == 200
     shown = {record.slug for record in edited_regions if record.name_en in page.content.decode()}
     assert shown == expected
@@ -141,7 +141,9 @@ def test_a_bad_updated_since_answers_400_naming_it(api, client, value):
         response = api.get(url, {"updated_since": value})
         assert response.status_code == 400
         assert list(response.json()) == ["updated_since"]
-    assert client.get(reverse("exchanges:tie_list"), {"updated_since": value}).status_code == 400
+    assert (
+        client.get(reverse("exchanges:sistertie-list"), {"updated_since": value}).status_code == 400
+    )
 
 
 def test_every_list_takes_updated_since():

@@ -38,18 +38,13 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from ..filters import UpdatedSinceField
-from ..models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from ..models import Citation
+from ..models.querysets import is_cited
+from ..record_types import record_types
 from .pagination import DirectoryPagination
 
 # (type in the feed: the API's name for it, model, the API's route name); the order breaks ties.
-FEED = (
-    ("region", Region, "region"),
-    ("tie", SisterTie, "sistertie"),
-    ("firm", Firm, "firm"),
-    ("office", OverseasOffice, "overseasoffice"),
-    ("mission", Mission, "mission"),
-    ("source", Source, "source"),
-)
+FEED = tuple((declared.short_name, declared.model, declared.name) for declared in record_types())
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
 CITATIONS_RANK = len(FEED)  # changes of citations come after every type's at the same moment
 
@@ -107,7 +102,7 @@ def cited_types() -> dict[int, tuple[str, str]]:
     return {
         ContentType.objects.get_for_model(model).pk: (kind, route)
         for kind, model, route in FEED
-        if model is not Source
+        if is_cited(model)
     }
 
 

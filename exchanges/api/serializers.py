@@ -151,9 +151,25 @@ class CitationSerializer(serializers.ModelSerializer):
         fields = ["source", "locator", "quote"]
 
 
-class DirectorySerializer(RecordSerializer):
-    """Runs the model's own validation (clean() and database constraints) before saving."""
+class RecordAddressField(serializers.HyperlinkedIdentityField):
+    """The record's address in the API: the route ``api:<model name>-detail`` that every
+    record type has (record_types)."""
 
+    def __init__(self, **kwargs):
+        super().__init__(view_name="api:(named when bound)", **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.view_name = f"api:{parent.Meta.model._meta.model_name}-detail"
+
+
+class DirectorySerializer(RecordSerializer):
+    """A record type's serializer, from which its API viewset is made (api.views.viewset_for).
+    Runs the model's own validation (clean() and database constraints) before saving.
+    ``Meta.ordering_fields`` are what the list sorts by (``?ordering=``), ``Meta.ordering``
+    its order when none is asked for."""
+
+    url = RecordAddressField()
     citations = CitationSerializer(many=True, read_only=True)
     page_url = serializers.SerializerMethodField(help_text="The record's public page.")
 
@@ -183,13 +199,14 @@ class DirectorySerializer(RecordSerializer):
 class RegionSerializer(DirectorySerializer):
     """A prefecture, province, city or other region of Japan, China or Korea."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail")
     country = CountryCodeField()
     parent = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
     capital = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Region
+        ordering_fields = ["name_en", "slug", "country", "level", "population", "id"]
+        ordering = ["name_en"]
         brief_fields = ["id", "slug", *NAME_FIELDS, "country", "url"]
         fields = [
             "id",
@@ -212,7 +229,6 @@ class RegionSerializer(DirectorySerializer):
 class SisterTieSerializer(DirectorySerializer):
     """A sister or friendship tie between two regions, with its dates as the sources give them."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:sistertie-detail")
     region_a = related("RegionSerializer", Region.objects.all())
     region_b = related("RegionSerializer", Region.objects.all())
     exchange_areas = serializers.SlugRelatedField(
@@ -226,6 +242,8 @@ class SisterTieSerializer(DirectorySerializer):
 
     class Meta:
         model = SisterTie
+        ordering_fields = ["established", "tie_type", "status", "id"]
+        ordering = ["-established", "id"]
         brief_fields = ["id", "region_a", "region_b", "tie_type", "url"]
         fields = [
             "id",
@@ -258,7 +276,6 @@ class SalesRouteSerializer(serializers.ModelSerializer):
 class FirmSerializer(DirectorySerializer):
     """A firm or trade body, its figures and its partners."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:firm-detail")
     country = CountryCodeField()
     region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
     partners = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
@@ -266,6 +283,8 @@ class FirmSerializer(DirectorySerializer):
 
     class Meta:
         model = Firm
+        ordering_fields = ["name_en", "kind", "country", "founded_year", "employees", "id"]
+        ordering = ["name_en"]
         brief_fields = ["id", *NAME_FIELDS, "kind", "country", "url"]
         fields = [
             "id",
@@ -298,7 +317,6 @@ class FirmSerializer(DirectorySerializer):
 class OverseasOfficeSerializer(DirectorySerializer):
     """An office one region or firm keeps in another region."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:overseasoffice-detail")
     operator_region = related(
         "RegionSerializer", Region.objects.all(), required=False, allow_null=True
     )
@@ -307,6 +325,8 @@ class OverseasOfficeSerializer(DirectorySerializer):
 
     class Meta:
         model = OverseasOffice
+        ordering_fields = ["name_en", "kind", "status", "opened", "id"]
+        ordering = ["name_en"]
         brief_fields = ["id", *NAME_FIELDS, "kind", "url"]
         fields = [
             "id",
@@ -330,7 +350,6 @@ class OverseasOfficeSerializer(DirectorySerializer):
 class MissionSerializer(DirectorySerializer):
     """A trade mission, fair or forum: who went where, when, and what came of it."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:mission-detail")
     organisers = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
     participating_firms = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
     origin_regions = related("RegionSerializer", Region.objects.all(), many=True, required=False)
@@ -346,6 +365,8 @@ class MissionSerializer(DirectorySerializer):
 
     class Meta:
         model = Mission
+        ordering_fields = ["start", "kind", "delegation_size", "name_en", "id"]
+        ordering = ["-start", "id"]
         brief_fields = ["id", *NAME_FIELDS, "kind", "start", "start_precision", "url"]
         fields = [
             "id",
@@ -375,7 +396,6 @@ class MissionSerializer(DirectorySerializer):
 class SourceSerializer(DirectorySerializer):
     """A document the directory cites."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     citations = None  # a source is what others cite
     web_address = serializers.URLField(
         source="url", required=False, allow_blank=True, help_text="Where the document is online."
@@ -383,6 +403,8 @@ class SourceSerializer(DirectorySerializer):
 
     class Meta:
         model = Source
+        ordering_fields = ["file_name", "published", "title", "id"]
+        ordering = ["file_name"]
         brief_fields = ["id", "title", "title_en", "url"]
         fields = [
             "id",

@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from ..record_types import record_types
 from . import views
 from .root import DirectoryRootView
 
@@ -9,12 +10,8 @@ app_name = "api"
 
 router = DefaultRouter()
 router.APIRootView = DirectoryRootView
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("ties", views.SisterTieViewSet, basename="sistertie")
-router.register("firms", views.FirmViewSet, basename="firm")
-router.register("offices", views.OverseasOfficeViewSet, basename="overseasoffice")
-router.register("missions", views.MissionViewSet, basename="mission")
-router.register("sources", views.SourceViewSet, basename="source")
+for record_type in record_types():
+    router.register(record_type.segment, views.viewset_for(record_type), basename=record_type.name)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,4 +1,4 @@
-"""Versioned REST endpoints under /api/v1/, one viewset per directory model.
+"""Versioned REST endpoints under /api/v1/, one viewset per record type (``viewset_for``).
 
 Filtering uses the FilterSets of ``exchanges.filters``, the same ones the pages use; ``?format=csv``
 (``xlsx``, and ``geojson`` on regions, ties and offices) on a list returns the filtered rows
@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from .. import filters, tables, views
+from .. import filters, tables
 from ..exports import (
     DownloadRenderer,
     download_renderers,
@@ -30,7 +30,7 @@ from ..exports import (
     format_parameter,
 )
 from ..integrity import current_version, field_for_message, violation_of
-from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from ..record_types import component
 from . import serializers
 from .changes import ChangeFeedView  # noqa: F401  (routed in urls.py with the viewsets)
 from .concurrency import (
@@ -125,7 +125,6 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     pagination_class = DirectoryPagination
     content_negotiation_class = FormatFirstNegotiation
     table_class = None
-    list_view = None  # the public list page of the same records, whose rows the CSV gives
 
     def get_object(self):
         # Ids are positive 64-bit integers; anything else is simply not found.
@@ -226,8 +225,8 @@ class DirectoryViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, DownloadRenderer):
             self.paginator.check_parameters(request)
-            # The page's own rows: what the table's columns need, not the API's nesting.
-            table = self.table_class(self.filter_queryset(self.list_view.queryset.all()))
+            # The list page's own rows: what the table's columns need, not the API's nesting.
+            table = self.table_class(self.filter_queryset(self.queryset.model.objects.listed()))
             return export_response(table, request.accepted_renderer.format, request)
         response = super().list(request, *args, **kwargs)
         response["ETag"] = page_etag(response.data)
@@ -248,85 +247,25 @@ class DirectoryViewSet(viewsets.ModelViewSet):
             raise Conflict(violation_of(error).message) from error
 
 
-CITATIONS = "citations__source"
-
-
-@directory_viewset("region")
-class RegionViewSet(DirectoryViewSet):
-    queryset = Region.objects.select_related("parent", "capital").prefetch_related(CITATIONS)
-    serializer_class = serializers.RegionSerializer
-    filterset_class = filters.RegionFilterSet
-    table_class = tables.RegionTable
-    list_view = views.RegionListView
-    ordering_fields = ["name_en", "slug", "country", "level", "population", "id"]
-    ordering = ["name_en"]
-
-
-@directory_viewset("tie")
-class SisterTieViewSet(DirectoryViewSet):
-    queryset = SisterTie.objects.select_related("region_a", "region_b").prefetch_related(
-        "exchange_areas", CITATIONS
+def viewset_for(record_type) -> type[DirectoryViewSet]:
+    """The API's viewset of a record type: its serializer (which also says how the API sorts
+    it), FilterSet and table, over its records shaped for the serializer."""
+    model = record_type.model
+    serializer_class = component(serializers.DirectorySerializer, model)
+    viewset = type(
+        f"{model.__name__}ViewSet",
+        (DirectoryViewSet,),
+        {
+            "__module__": __name__,
+            "queryset": model.objects.serialized(),
+            "serializer_class": serializer_class,
+            "filterset_class": component(filters.DirectoryFilterSet, model),
+            "table_class": component(tables.DirectoryTable, model),
+            "ordering_fields": serializer_class.Meta.ordering_fields,
+            "ordering": serializer_class.Meta.ordering,
+        },
     )
-    serializer_class = serializers.SisterTieSerializer
-    filterset_class = filters.SisterTieFilterSet
-    table_class = tables.SisterTieTable
-    list_view = views.SisterTieListView
-    ordering_fields = ["established", "tie_type", "status", "id"]
-    ordering = ["-established", "id"]
-
-
-@directory_viewset("firm")
-class FirmViewSet(DirectoryViewSet):
-    queryset = Firm.objects.select_related("region").prefetch_related(
-        "partners", "sales_routes__region", CITATIONS
-    )
-    serializer_class = serializers.FirmSerializer
-    filterset_class = filters.FirmFilterSet
-    table_class = tables.FirmTable
-    list_view = views.FirmListView
-    ordering_fields = ["name_en", "kind", "country", "founded_year", "employees", "id"]
-    ordering = ["name_en"]
-
-
-@directory_viewset("office")
-class OverseasOfficeViewSet(DirectoryViewSet):
-    queryset = OverseasOffice.objects.select_related(
-        "operator_region", "operator_firm", "host_region"
-    ).prefetch_related(CITATIONS)
-    serializer_class = serializers.OverseasOfficeSerializer
-    filterset_class = filters.OverseasOfficeFilterSet
-    table_class = tables.OverseasOfficeTable
-    list_view = views.OverseasOfficeListView
-    ordering_fields = ["name_en", "kind", "status", "opened", "id"]
-    ordering = ["name_en"]
-
-
-@directory_viewset("mission")
-class MissionViewSet(DirectoryViewSet):
-    queryset = (
-        Mission.objects.select_related(
-            "related_tie__region_a", "related_tie__region_b", "related_office"
-        )
-        .with_regions()
-        .prefetch_related("organisers", "participating_firms", CITATIONS)
-    )
-    serializer_class = serializers.MissionSerializer
-    filterset_class = filters.MissionFilterSet
-    table_class = tables.MissionTable
-    list_view = views.MissionListView
-    ordering_fields = ["start", "kind", "delegation_size", "name_en", "id"]
-    ordering = ["-start", "id"]
-
-
-@directory_viewset("source")
-class SourceViewSet(DirectoryViewSet):
-    queryset = Source.objects.with_citation_count()
-    serializer_class = serializers.SourceSerializer
-    filterset_class = filters.SourceFilterSet
-    table_class = tables.SourceTable
-    list_view = views.SourceListView
-    ordering_fields = ["file_name", "published", "title", "id"]
-    ordering = ["file_name"]
+    return directory_viewset(record_type.short_name)(viewset)
 
 
 @extend_schema(exclude=True)

@@ -4,11 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast, Upper
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import (
     DirectoryRecord,
     LinkRow,
@@ -19,7 +19,7 @@ from .base import (
     raise_if_errors,
 )
 from .indexes import SortIndex, TrigramIndex
-from .querysets import DirectoryQuerySet
+from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region
 from .search import SearchTextField
 
@@ -52,6 +52,17 @@ class FirmPartner(LinkRow):
         verbose_name_plural = _("partnerships of firms")
 
 
+class FirmQuerySet(DirectoryQuerySet):
+    def listed(self) -> "FirmQuerySet":
+        return self.select_related("region").without_long_text("region")
+
+    def serialized(self) -> "FirmQuerySet":
+        return self.select_related("region").prefetch_related(
+            "partners", "sales_routes__region", CITED_SOURCES
+        )
+
+
+@record_type("firm", "firms", _("Firms"), position=3)
 class Firm(MultilingualNames, DirectoryRecord):
     """A company or business organisation: a buyer in Yanji, a chamber in Mitsuke, JETRO."""
 
@@ -96,7 +107,7 @@ class Firm(MultilingualNames, DirectoryRecord):
     search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "sector", "goods", "key_people")
 
     history = HistoricalRecords(m2m_fields=[partners], excluded_fields=["search_text"])
-    objects = DirectoryQuerySet.as_manager()
+    objects = FirmQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("firm")
@@ -118,9 +129,6 @@ class Firm(MultilingualNames, DirectoryRecord):
             *amount_constraints("firm", "registered_capital", "capital_currency"),
             *amount_constraints("firm", "annual_sales", "sales_currency"),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:firm_detail", args=[self.pk])
 
     @property
     def native_country(self) -> str:

@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import (
     NAME_LANGUAGES,
     Currency,
@@ -28,7 +28,7 @@ from .base import (
 from .firms import Firm
 from .indexes import SortIndex, TrigramIndex
 from .offices import OverseasOffice
-from .querysets import DirectoryQuerySet
+from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region
 from .search import SearchTextField
 from .ties import SisterTie
@@ -85,6 +85,16 @@ class MissionQuerySet(DirectoryQuerySet):
         return self.prefetch_related(
             Prefetch("origin_regions", queryset=regions),
             Prefetch("destination_regions", queryset=regions),
+        )
+
+    def listed(self) -> "MissionQuerySet":
+        return self.with_regions().without_long_text()
+
+    def serialized(self) -> "MissionQuerySet":
+        return (
+            self.select_related("related_tie__region_a", "related_tie__region_b", "related_office")
+            .with_regions()
+            .prefetch_related("organisers", "participating_firms", CITED_SOURCES)
         )
 
     def refresh_countries(self) -> None:
@@ -154,6 +164,7 @@ class MissionParticipatingFirm(MissionLink):
         verbose_name_plural = _("participating firms of missions")
 
 
+@record_type("mission", "missions", _("Missions"), position=5)
 class Mission(MultilingualNames, DirectoryRecord):
     """A visit, fair or forum: Yanbian buyers in Niigata, October 2007."""
 
@@ -275,9 +286,6 @@ class Mission(MultilingualNames, DirectoryRecord):
             *partial_date_constraints("mission", "end"),
             *amount_constraints("mission", "outcome_value", "outcome_currency"),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:mission_detail", args=[self.pk])
 
     @property
     def native_language(self) -> str:

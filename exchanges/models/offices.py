@@ -2,11 +2,11 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import (
     DirectoryRecord,
     MultilingualNames,
@@ -20,7 +20,7 @@ from .base import (
 )
 from .firms import Firm
 from .indexes import SortIndex, TrigramIndex
-from .querysets import DirectoryQuerySet
+from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region, top_region_of
 from .search import SearchTextField
 
@@ -43,6 +43,18 @@ OPERATOR_REQUIRED_MESSAGE = _("Name the region or the firm that runs the office.
 
 
 class OverseasOfficeQuerySet(DirectoryQuerySet):
+    def with_operator_and_host(self) -> "OverseasOfficeQuerySet":
+        """With the region or firm that runs each office and the region it stands in, joined."""
+        return self.select_related("operator_region", "operator_firm", "host_region")
+
+    def listed(self) -> "OverseasOfficeQuerySet":
+        return self.with_operator_and_host().without_long_text(
+            "operator_region", "operator_firm", "host_region"
+        )
+
+    def serialized(self) -> "OverseasOfficeQuerySet":
+        return self.with_operator_and_host().prefetch_related(CITED_SOURCES)
+
     def by_top_host_region(self) -> dict[int, int]:
         """How many of these offices stand in each first-level region (the regions below
         it counted with it): {region id: offices}, counted in the database."""
@@ -50,6 +62,7 @@ class OverseasOfficeQuerySet(DirectoryQuerySet):
         return dict(hosts.annotate(n=models.Count("pk")).order_by())
 
 
+@record_type("office", "offices", _("Offices"), position=4)
 class OverseasOffice(MultilingualNames, DirectoryRecord):
     """South Gyeongsang's Shimonoseki office; Shizuoka Prefecture's Seoul office."""
 
@@ -127,9 +140,6 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
             *partial_date_constraints("overseasoffice", "opened"),
             *partial_date_constraints("overseasoffice", "closed"),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:office_detail", args=[self.pk])
 
     @property
     def native_country(self) -> str:

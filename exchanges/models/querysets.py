@@ -13,12 +13,16 @@ Django's paginator, django-tables2, Django REST framework and the admin all sort
 """
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
+
+# A record's citations with the sources they cite, as the API lists them.
+CITED_SOURCES = "citations__source"
 
 
 class DirectoryQuerySet(models.QuerySet):
@@ -65,6 +69,17 @@ class DirectoryQuerySet(models.QuerySet):
         rows._prefetch_related_lookups = self._prefetch_related_lookups
         return rows
 
+    # The shapes every face reads records in. A record type whose pages or API show linked
+    # records overrides them on its own QuerySet, joining those records once for all rows.
+
+    def listed(self) -> "DirectoryQuerySet":
+        """Shaped for a list page, its downloads and the site search: names, codes and dates."""
+        return self.without_long_text()
+
+    def serialized(self) -> "DirectoryQuerySet":
+        """Shaped for the API's serializer: every field, with the record's citations."""
+        return self.prefetch_related(CITED_SOURCES) if is_cited(self.model) else self
+
     def without_long_text(self, *related: str) -> "DirectoryQuerySet":
         """Leaves out the long free text (notes, descriptions, search text) of these rows and
         of the ``related`` records joined to them: a list shows names, codes and dates."""
@@ -99,6 +114,19 @@ class DirectoryQuerySet(models.QuerySet):
         base = self.model._base_manager.order_by()
         first, *others = (base.filter(condition).values("pk") for condition in conditions)
         return self.filter(pk__in=first.union(*others))
+
+
+def is_cited(model) -> bool:
+    """Whether records of ``model`` carry citations (a ``citations`` relation to Citation)."""
+    return any(
+        isinstance(field, GenericRelation) and field.related_model._meta.model_name == "citation"
+        for field in model._meta.private_fields
+    )
+
+
+def keeps_update_time(model) -> bool:
+    """Whether ``model`` records when each of its rows last changed (an ``updated`` column)."""
+    return any(field.name == "updated" for field in model._meta.concrete_fields)
 
 
 def long_text_fields(model) -> list[str]:

@@ -4,14 +4,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import DirectoryRecord, MultilingualNames, raise_if_errors
 from .indexes import SortIndex, TrigramIndex
-from .querysets import DirectoryQuerySet
+from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .search import SearchTextField
 
 # How far below a region the ``region`` filters reach: Jilin → Yanbian → Yanji → its districts.
@@ -47,6 +47,12 @@ def top_region_of(path: str) -> Coalesce:
 
 
 class RegionQuerySet(DirectoryQuerySet):
+    def listed(self) -> "RegionQuerySet":
+        return self.select_related("parent").without_long_text("parent")
+
+    def serialized(self) -> "RegionQuerySet":
+        return self.select_related("parent", "capital").prefetch_related(CITED_SOURCES)
+
     def subtree(self, **lookup) -> models.QuerySet:
         """Ids of the regions matching ``lookup`` and of those up to SUBTREE_DEPTH levels below
         them: one subquery per level, each served by the index on ``parent``."""
@@ -59,6 +65,7 @@ class RegionQuerySet(DirectoryQuerySet):
         return first.union(*below, all=True)
 
 
+@record_type("region", "regions", _("Regions"), position=1, lookup="slug")
 class Region(MultilingualNames, DirectoryRecord):
     """A government area: Niigata Prefecture, Mitsuke City, Yanbian Korean Autonomous Prefecture."""
 
@@ -186,9 +193,6 @@ class Region(MultilingualNames, DirectoryRecord):
                 violation_error_message=_("A population year needs a population."),
             ),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:region_detail", args=[self.slug])
 
     @property
     def native_country(self) -> str:

@@ -3,11 +3,11 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import (
     clean_partial_date,
     format_partial_date,
@@ -35,6 +35,15 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("other document")
 
 
+class SourceQuerySet(DirectoryQuerySet):
+    def listed(self) -> "SourceQuerySet":
+        return self.with_citation_count().without_long_text()
+
+    def serialized(self) -> "SourceQuerySet":
+        return self.with_citation_count()
+
+
+@record_type("source", "sources", _("Sources"), position=6)
 class Source(models.Model):
     """A document the directory's facts are taken from."""
 
@@ -73,7 +82,7 @@ class Source(models.Model):
     search_text = SearchTextField("title", "title_en", "authors", "publisher", "file_name")
 
     history = HistoricalRecords(excluded_fields=["search_text"])
-    objects = DirectoryQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")
@@ -83,9 +92,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title_en or self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:source_detail", args=[self.pk])
 
     @property
     def published_display(self) -> str:

@@ -7,11 +7,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import (
     DirectoryRecord,
     LinkRow,
@@ -26,7 +26,7 @@ from .base import (
 )
 from .derived import DerivedCharField
 from .indexes import SortIndex, TrigramIndex
-from .querysets import DirectoryQuerySet
+from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region, top_region_of
 from .search import SearchTextField
 
@@ -68,6 +68,16 @@ END_BEFORE_START_MESSAGE = _("The tie cannot end before it was established.")
 
 
 class SisterTieQuerySet(DirectoryQuerySet):
+    def with_regions(self) -> "SisterTieQuerySet":
+        """With the two regions of each tie, joined: a tie is named after them."""
+        return self.select_related("region_a", "region_b")
+
+    def listed(self) -> "SisterTieQuerySet":
+        return self.with_regions().without_long_text("region_a", "region_b")
+
+    def serialized(self) -> "SisterTieQuerySet":
+        return self.with_regions().prefetch_related("exchange_areas", CITED_SOURCES)
+
     def involving(self, region):
         """Ties on either side of ``region``."""
         return self.filter(Q(region_a=region) | Q(region_b=region))
@@ -161,6 +171,7 @@ class SisterTieExchangeArea(LinkRow):
         verbose_name_plural = _("exchange areas of ties")
 
 
+@record_type("tie", "ties", _("Ties"), position=2)
 class SisterTie(DirectoryRecord):
     """A tie between two regions, in no particular order."""
 
@@ -257,9 +268,6 @@ class SisterTie(DirectoryRecord):
             *partial_date_constraints("sistertie", "established"),
             *partial_date_constraints("sistertie", "ended"),
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("exchanges:tie_detail", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.region_a} – {self.region_b} ({self.get_tie_type_display()})"

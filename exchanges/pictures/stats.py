@@ -7,11 +7,9 @@ file can never disagree. Every count goes through the lists' own FilterSets.
 
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -19,6 +17,7 @@ from django_countries import countries
 from .. import filters
 from ..models import Mission, MissionKind, OfficeStatus, OverseasOffice, Region, SisterTie
 from ..models.ties import TieStatus, TieType
+from ..record_types import record_type_of
 from . import charts
 
 # The query parameters every picture understands: each is a filter of the ties, offices and
@@ -80,9 +79,9 @@ def shared_filter_data(data) -> QueryDict:
     return shared
 
 
-def list_url(name: str, data: dict, **extra) -> str:
-    query = {**shared_filter_data(data).dict(), **extra}
-    return reverse(f"exchanges:{name}_list") + ("?" + urlencode(query) if query else "")
+def list_url(model, data: dict, **extra) -> str:
+    """The list page of ``model``'s records under the shared filters, narrowed by ``extra``."""
+    return record_type_of(model).list_url(**shared_filter_data(data).dict(), **extra)
 
 
 def year_range(years) -> list[int]:
@@ -101,7 +100,7 @@ def ties_per_year(ties, data) -> Statistic:
     rows, undated = rows_per_year(
         counts,
         [key for key, _label in PAIR_SERIES],
-        lambda year: list_url("tie", data, established_from=year, established_to=year),
+        lambda year: list_url(SisterTie, data, established_from=year, established_to=year),
     )
     return Statistic(
         slug="ties-per-year",
@@ -147,7 +146,7 @@ def ties_by_type_and_status(ties, data) -> Statistic:
             tie_type,
             label,
             [counts.get((tie_type, status), 0) for status in TieStatus.values],
-            list_url("tie", data, kind=tie_type),
+            list_url(SisterTie, data, kind=tie_type),
         )
         for tie_type, label in TieType.choices
     ]
@@ -191,7 +190,7 @@ def offices_by_host_country(offices, data) -> Statistic:
             code,
             str(countries.name(code)) or code,
             [counts[code, status] for status in OfficeStatus.values],
-            list_url("office", data, host_country=code),
+            list_url(OverseasOffice, data, host_country=code),
         )
         for code in ranked
     ]
@@ -217,7 +216,7 @@ def missions_per_year(missions, data) -> Statistic:
     rows, undated = rows_per_year(
         counts,
         MissionKind.values,
-        lambda year: list_url("mission", data, year_from=year, year_to=year),
+        lambda year: list_url(Mission, data, year_from=year, year_to=year),
     )
     return Statistic(
         slug="missions-per-year",

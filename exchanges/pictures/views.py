@@ -11,8 +11,8 @@ from django.urls import reverse
 from .. import filters
 from ..caching import cached
 from ..exports import csv_bytes, download
-from ..models import OverseasOffice, Region
-from ..views import SisterTieListView, active_filters
+from ..models import OverseasOffice, Region, SisterTie
+from ..views import active_filters
 from . import network, stats, tie_map
 
 
@@ -64,7 +64,7 @@ def statistic_csv(request, slug: str):
 def tie_filterset(request):
     """The ties list's FilterSet: the map and the network take every filter the list takes."""
     return filters.SisterTieFilterSet(
-        request.GET, queryset=SisterTieListView.queryset.order_by("pk"), request=request
+        request.GET, queryset=SisterTie.objects.listed().order_by("pk"), request=request
     )
 
 
@@ -102,9 +102,7 @@ def map_view(request):
     ties_filterset = tie_filterset(request)
     offices_filterset = filters.OverseasOfficeFilterSet(
         stats.shared_filter_data(request.GET),
-        queryset=OverseasOffice.objects.select_related(
-            "host_region", "operator_region", "operator_firm"
-        ).order_by("pk"),
+        queryset=OverseasOffice.objects.with_operator_and_host().order_by("pk"),
     )
     valid = ties_filterset.is_valid() and offices_filterset.is_valid()
     context = {"filterset": ties_filterset, "active_filters": [], "map": None}
@@ -137,7 +135,7 @@ def list_query(data, **replace) -> str:
 
 def link_list_urls(links, data) -> None:
     """Each line between two first-level regions (``link.ends``) opens the list of its ties."""
-    base = reverse("exchanges:tie_list")
+    base = reverse("exchanges:sistertie-list")
     for link in links:
         first, second = (region.slug for region in link.ends)
         link.url = f"{base}?{list_query(data, region=first, partner=second)}"

@@ -30,3 +30,28 @@ def record_link(record):
 def whole_minutes(duration) -> int:
     """A timedelta as the number of minutes it lasts, rounded up."""
     return -(-int(duration.total_seconds()) // 60)
+
+
+# What a record's page never lists among its facts: its id, its timestamps, its notes (a
+# section of their own) and the text the search reads.
+UNLISTED_FACTS = {"id", "created", "updated", "notes", "search_text"}
+
+
+@register.filter
+def facts(record) -> list[tuple[str, object]]:
+    """The record's stated fields as (label, value) for a page without a template of its own:
+    choices by their label, linked records as links, empty fields left out."""
+    shown = []
+    for field in record._meta.concrete_fields:
+        if field.name in UNLISTED_FACTS:
+            continue
+        if field.is_relation:
+            linked = getattr(record, field.name)
+            value = record_link(linked) if hasattr(linked, "get_absolute_url") else linked
+        elif field.choices:
+            value = getattr(record, f"get_{field.name}_display")()
+        else:
+            value = getattr(record, field.attname)
+        if value not in (None, ""):
+            shown.append((field.verbose_name, value))
+    return shown
