@@ -40,7 +40,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -69,6 +69,7 @@ from .models import (
 from .models.base import DirectoryRecord, LinkRow
 from .models.derived import DerivedField
 from .models.history import has_history
+from .models.querysets import is_cited
 from .spreadsheets import QUOTE
 
 NAME = "regiontrade"
@@ -340,14 +341,7 @@ def package_models() -> list[type[models.Model]]:
 
 def cited_models(models_list) -> list[type[models.Model]]:
     """The record types that carry citations (a ``GenericRelation`` to ``Citation``)."""
-    return [
-        model
-        for model in models_list
-        if any(
-            isinstance(relation, GenericRelation) and relation.related_model is Citation
-            for relation in model._meta.private_fields
-        )
-    ]
+    return [model for model in models_list if is_cited(model)]
 
 
 def build_resource(model, names: dict) -> Resource:

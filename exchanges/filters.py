@@ -38,6 +38,7 @@ from .models import (
     TieType,
 )
 from .models.missions import from_country, to_country
+from .models.querysets import keeps_update_time
 from .models.search import matching
 from .widgets import QuickSelect
 
@@ -207,7 +208,7 @@ def changed_since(queryset, moment: datetime.datetime):
     """The records saved at or after ``moment``: by their ``updated`` column where the model
     keeps one (indexed), else by their change history (``history_date`` is indexed)."""
     model = queryset.model
-    if any(field.name == "updated" for field in model._meta.concrete_fields):
+    if keeps_update_time(model):
         return queryset.filter(updated__gte=moment)
     saved = model.history.filter(history_date__gte=moment).values(model._meta.pk.attname)
     return queryset.filter(pk__in=saved)

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
-from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.expressions import F
@@ -32,6 +30,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from .models.querysets import is_cited, keeps_update_time
 
 # SQLSTATE classes of PostgreSQL's integrity errors.
 UNIQUE_VIOLATION = "23505"
@@ -321,12 +321,8 @@ class IntegrityErrorMiddleware:
 def record_version(record) -> str:
     """A short token that changes whenever the record is saved: its ``updated`` timestamp where
     the model keeps one, else (sources, citations, exchange areas) its stored values."""
-    try:
-        updated = record._meta.get_field("updated")
-    except FieldDoesNotExist:
-        updated = None
-    if updated is not None:
-        stamp = getattr(record, updated.attname)
+    if keeps_update_time(type(record)):
+        stamp = record.updated
         basis = f"{record.pk}|{stamp.isoformat() if stamp else ''}"
     else:
         basis = "|".join(
@@ -344,14 +340,6 @@ def current_version(model, pk, lock: bool = True) -> tuple[object | None, str | 
         queryset = queryset.select_for_update(of=("self",))
     record = queryset.filter(pk=pk).first()
     return record, (record_version(record) if record is not None else None)
-
-
-def is_cited(model) -> bool:
-    """Whether records of ``model`` carry citations (a generic relation named citations)."""
-    return any(
-        isinstance(field, GenericRelation) and field.name == "citations"
-        for field in model._meta.private_fields
-    )
 
 
 def last_change(record) -> tuple[str, object | None]:

@@ -11,13 +11,13 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import DetailView
 from django_tables2 import RequestConfig
 
 from . import filters, tables
 from .caching import cached
 from .exports import export_formats, export_response
+from .filtered_pages import FilteredPageView, active_filters
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.querysets import is_cited
 from .record_types import component, record_type_of, record_types, subclasses
@@ -92,32 +92,6 @@ def records_linked_to(region) -> dict:
     }
 
 
-def active_filters(filterset) -> list[dict]:
-    """Each filter in use, with its label, the value as a reader reads it, and a link without it."""
-    if not filterset.is_bound or not hasattr(filterset.form, "cleaned_data"):
-        return []
-    active = []
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", [], ()):
-            continue
-        field = filterset.form.fields[name]
-        display = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-        if isinstance(display, tuple):
-            display = "–".join(display)
-        remaining = filterset.data.copy()
-        for key in (name, "page"):
-            remaining.pop(key, None)
-        active.append(
-            {
-                "name": name,
-                "label": field.label,
-                "value": display,
-                "clear_url": "?" + remaining.urlencode() if remaining else "?",
-            }
-        )
-    return active
-
-
 class PagingForm(forms.Form):
     """Which page, and how many rows it shows: 50 unless asked, never more than MAX_PER_PAGE.
     A page past the last shows the last (a link kept from before a deletion still leads on)."""
@@ -128,7 +102,7 @@ class PagingForm(forms.Form):
     page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
 
 
-class ObjectListView(View):
+class ObjectListView(FilteredPageView):
     """Filter with the model's FilterSet, show its table 50 rows a page, or export every row.
     One view serves every record type: ``as_view(model=…)``."""
 
@@ -146,38 +120,49 @@ class ObjectListView(View):
     def table_class(self):
         return component(tables.DirectoryTable, self.model)
 
-    def get(self, request):
+    def bind_filters(self, request) -> dict:
+        self.paging = PagingForm(request.GET)
+        self.export_format = request.GET.get("export")
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
-        paging = PagingForm(request.GET)
-        export_format = request.GET.get("export")
-        bad_export = export_format is not None and export_format not in export_formats(self.model)
-        if not (filterset.is_valid() and paging.is_valid()) or bad_export:
-            table = self.table_class(self.model.objects.none())
-            return self.render(request, filterset, table, paging, status=400, bad_export=bad_export)
+        return {"records": filterset}
 
+    def bad_export(self) -> bool:
+        return self.export_format is not None and (
+            self.export_format not in export_formats(self.model)
+        )
+
+    def refuses(self, request) -> bool:
+        return not self.paging.is_valid() or self.bad_export()
+
+    def refused_context(self, request, filtersets) -> dict:
+        # The filters that were accepted stay listed, each with its link to drop it.
+        table = self.table_class(self.model.objects.none())
+        return {
+            **self.page_context(table, bad_export=self.bad_export()),
+            "active_filters": active_filters(filtersets["records"]),
+        }
+
+    def draw(self, request, filtersets):
         # RequestConfig below applies sorting and paging once; a table given the request
         # would do it already on creation, counting the rows twice.
-        table = self.table_class(filterset.qs)
-        if export_format:
+        table = self.table_class(filtersets["records"].qs)
+        if self.export_format:
             RequestConfig(request, paginate=False).configure(table)
-            return export_response(table, export_format, request)
-        per_page = paging.cleaned_data["per_page"] or PER_PAGE
+            return export_response(table, self.export_format, request)
+        per_page = self.paging.cleaned_data["per_page"] or PER_PAGE
         RequestConfig(request, paginate={"per_page": per_page}).configure(table)
-        return self.render(request, filterset, table, paging)
+        return self.page_context(table)
 
-    def render(self, request, filterset, table, paging, status=200, bad_export=False):
+    def page_context(self, table, bad_export: bool = False) -> dict:
         opts = self.model._meta
-        context = {
+        return {
             "title": opts.verbose_name_plural,
             "model_name": opts.model_name,
-            "filterset": filterset,
-            "paging_form": paging,
+            "paging_form": self.paging,
             "table": table,
-            "active_filters": active_filters(filterset),
             "bad_export": bad_export,
             "export_formats": export_formats(self.model),
         }
-        return render(request, self.template_name, context, status=status)
 
 
 class ObjectDetailView(DetailView):

@@ -15,7 +15,7 @@ from .base import (
     partial_date_fields,
     raise_if_errors,
 )
-from .querysets import DirectoryQuerySet
+from .querysets import DirectoryQuerySet, keeps_update_time
 from .search import SearchTextField
 
 
@@ -150,6 +150,6 @@ def touch_cited_record(sender, instance: Citation, raw: bool = False, **kwargs) 
     if raw or instance.content_type_id is None:
         return
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
-    if model is None or not any(field.name == "updated" for field in model._meta.concrete_fields):
+    if model is None or not keeps_update_time(model):
         return
     model._default_manager.filter(pk=instance.object_id).update(updated=timezone.now())

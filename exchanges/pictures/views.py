@@ -5,14 +5,13 @@ the ties list, and each picture has its numbers beside it as a table.
 """
 
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 
 from .. import filters
 from ..caching import cached
 from ..exports import csv_bytes, download
+from ..filtered_pages import FilteredPageView, active_filters
 from ..models import OverseasOffice, Region, SisterTie
-from ..views import active_filters
 from . import network, stats, tie_map
 
 
@@ -29,36 +28,48 @@ def show_shared_filters_only(filterset):
     return filterset
 
 
-def statistics(request):
-    filtersets = stats.filtersets(request.GET)
-    ties_filterset = filtersets["ties"]
-    valid = all(filterset.is_valid() for filterset in filtersets.values())
-    shared = stats.shared_filter_data(request.GET)
-    context = {
-        "filterset": show_shared_filters_only(ties_filterset),
-        "active_filters": active_filters(ties_filterset) if valid else [],
-        "statistics": (
-            cached("stats", filter_key(shared), lambda: stats.compute(filtersets, request.GET))
-            if valid
-            else []
-        ),
-        "filter_query": request.GET.urlencode(),
-    }
-    return render(request, "exchanges/stats.html", context, status=200 if valid else 400)
+class StatisticsView(FilteredPageView):
+    """Counts of the ties, offices and missions the shared filters select, each a chart and a
+    table with a CSV download."""
+
+    template_name = "exchanges/stats.html"
+
+    def bind_filters(self, request) -> dict:
+        return stats.filtersets(request.GET)  # the ties' first: their form is the page's
+
+    def shown_filterset(self, filtersets):
+        return show_shared_filters_only(filtersets["ties"])
+
+    def draw(self, request, filtersets):
+        shared = filter_key(stats.shared_filter_data(request.GET))
+        return {
+            "statistics": cached("stats", shared, lambda: stats.compute(filtersets, request.GET)),
+            "filter_query": request.GET.urlencode(),
+        }
+
+    def refused_context(self, request, filtersets) -> dict:
+        return {"statistics": [], "filter_query": request.GET.urlencode()}
 
 
-def statistic_csv(request, slug: str):
-    if slug not in stats.STATISTICS:
-        raise Http404
-    filtersets = stats.filtersets(request.GET)
-    if not all(filterset.is_valid() for filterset in filtersets.values()):
-        return statistics(request)  # the page, with its messages naming the fields
-    (statistic,) = cached(
-        f"stats-{slug}",
-        filter_key(stats.shared_filter_data(request.GET)),
-        lambda: stats.compute(filtersets, request.GET, only=slug),
-    )
-    return download(csv_bytes(*statistic.csv_records()), "text/csv; charset=utf-8", f"{slug}.csv")
+class StatisticCsvView(StatisticsView):
+    """One statistic's table as CSV; refused filters answer with the statistics page."""
+
+    def get(self, request, slug: str):
+        if slug not in stats.STATISTICS:
+            raise Http404
+        self.slug = slug
+        return super().get(request)
+
+    def draw(self, request, filtersets):
+        slug = self.slug
+        (statistic,) = cached(
+            f"stats-{slug}",
+            filter_key(stats.shared_filter_data(request.GET)),
+            lambda: stats.compute(filtersets, request.GET, only=slug),
+        )
+        return download(
+            csv_bytes(*statistic.csv_records()), "text/csv; charset=utf-8", f"{slug}.csv"
+        )
 
 
 def tie_filterset(request):
@@ -68,19 +79,22 @@ def tie_filterset(request):
     )
 
 
-def network_view(request):
-    filterset = tie_filterset(request)
-    valid = filterset.is_valid()
-    context = {
-        "filterset": filterset,
-        "active_filters": active_filters(filterset) if valid else [],
-        "network": None,
-    }
-    if valid:
-        graph = cached("network", filter_key(request.GET), lambda: draw_network(filterset))
+class NetworkView(FilteredPageView):
+    """The regions the filtered ties link, as a graph."""
+
+    template_name = "exchanges/network.html"
+
+    def bind_filters(self, request) -> dict:
+        return {"ties": tie_filterset(request)}
+
+    def draw(self, request, filtersets):
+        ties = filtersets["ties"]
+        graph = cached("network", filter_key(request.GET), lambda: draw_network(ties))
         link_list_urls([edge for edge in graph.edges if edge.tie is None], request.GET)
-        context.update(network=graph, list_query=list_query(request.GET))
-    return render(request, "exchanges/network.html", context, status=200 if valid else 400)
+        return {"network": graph, "list_query": list_query(request.GET)}
+
+    def refused_context(self, request, filtersets) -> dict:
+        return {"network": None}
 
 
 def draw_network(filterset) -> network.Network:
@@ -98,28 +112,31 @@ def regions_named_in(pairs, *more) -> dict:
     return Region.objects.in_bulk(ids)
 
 
-def map_view(request):
-    ties_filterset = tie_filterset(request)
-    offices_filterset = filters.OverseasOfficeFilterSet(
-        stats.shared_filter_data(request.GET),
-        queryset=OverseasOffice.objects.with_operator_and_host().order_by("pk"),
-    )
-    valid = ties_filterset.is_valid() and offices_filterset.is_valid()
-    context = {"filterset": ties_filterset, "active_filters": [], "map": None}
-    if valid:
-        context["active_filters"] = active_filters(ties_filterset)
-        the_map = cached(
-            "map",
-            filter_key(request.GET),
-            lambda: draw_map(ties_filterset, offices_filterset, bool(context["active_filters"])),
+class MapView(FilteredPageView):
+    """The filtered ties as lines between regions, and the offices where they stand."""
+
+    template_name = "exchanges/map.html"
+
+    def bind_filters(self, request) -> dict:
+        offices = filters.OverseasOfficeFilterSet(
+            stats.shared_filter_data(request.GET),
+            queryset=OverseasOffice.objects.with_operator_and_host().order_by("pk"),
         )
+        return {"ties": tie_filterset(request), "offices": offices}
+
+    def draw(self, request, filtersets):
+        ties, offices = filtersets["ties"], filtersets["offices"]
+        filtered = bool(active_filters(ties))
+        the_map = cached("map", filter_key(request.GET), lambda: draw_map(ties, offices, filtered))
         link_list_urls(the_map.links, request.GET)
-        context.update(
-            map=the_map,
-            list_query=list_query(request.GET),
-            office_query=stats.shared_filter_data(request.GET).urlencode(),
-        )
-    return render(request, "exchanges/map.html", context, status=200 if valid else 400)
+        return {
+            "map": the_map,
+            "list_query": list_query(request.GET),
+            "office_query": stats.shared_filter_data(request.GET).urlencode(),
+        }
+
+    def refused_context(self, request, filtersets) -> dict:
+        return {"map": None}
 
 
 def list_query(data, **replace) -> str:
