@@ -8,14 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import (
-    clean_partial_date,
-    format_partial_date,
-    partial_date_constraints,
-    partial_date_fields,
-    raise_if_errors,
-)
+from .base import format_partial_date, partial_date_constraints, partial_date_fields
 from .querysets import DirectoryQuerySet
+from .rules import RuledModel
 from .search import SearchTextField
 
 
@@ -35,7 +30,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("other document")
 
 
-class Source(models.Model):
+class Source(RuledModel):
     """A document the directory's facts are taken from."""
 
     title = models.CharField(_("title"), max_length=500, help_text=_("In the document's language."))
@@ -91,13 +86,8 @@ class Source(models.Model):
     def published_display(self) -> str:
         return format_partial_date(self.published, self.published_precision)
 
-    def clean(self):
-        errors: dict = {}
-        clean_partial_date(self, "published", errors)
-        raise_if_errors(errors)
 
-
-class Citation(models.Model):
+class Citation(RuledModel):
     """Links any directory record to the source that states it, with a page or section."""
 
     source = models.ForeignKey(
