@@ -12,18 +12,12 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from .integrity import (
-    current_version,
-    field_for_message,
-    last_change,
-    violation_message,
-    violation_of,
-)
+from .integrity import current_version, last_change, violation_message, violation_of
 
 VERSION_FIELD = "opened_version"
 
@@ -53,14 +47,6 @@ class GuardedForm(forms.ModelForm):
             else:
                 self.add_error(None, violation_message(violation))
         return cleaned_data
-
-    def _post_clean(self):
-        super()._post_clean()  # the model's full_clean(), constraints included
-        # A rule Django reports on no field (a unique pair in either order) goes on its field.
-        messages = list(self._errors.pop(NON_FIELD_ERRORS, []))
-        for message in messages:
-            field = field_for_message(self._meta.model, message)
-            self.add_error(field if field in self.fields else None, message)
 
     def refuse_stale_version(self, opened: str | None) -> None:
         if self.instance.pk is None or not opened:

@@ -22,7 +22,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
-from django.db.models.expressions import F
 from django.http import JsonResponse
 from django.http.response import HttpResponse
 from django.urls import reverse
@@ -32,6 +31,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models.querysets import is_cited, keeps_update_time
+from .models.rules import constraint_fields, rule_field
 
 # SQLSTATE classes of PostgreSQL's integrity errors.
 UNIQUE_VIOLATION = "23505"
@@ -50,18 +50,8 @@ class Rule:
 
     @property
     def field(self) -> str | None:
-        """The field a message goes on: the one the rule's name is about (``…_ended_not_before_
-        established`` is about ``ended``, ``…_latitude_range`` about ``latitude``), else the last
-        one the rule names (the partner after the region, the locator after the record)."""
-        if not self.fields:
-            return None
-        if self.constraint is not None:
-            name = self.constraint.name
-            named = [field for field in self.fields if field in name]
-            if named:
-                # The first named wins; at one place, the longest (established_precision).
-                return min(named, key=lambda field: (name.index(field), -len(field)))
-        return self.fields[-1]
+        """The field a message goes on, as ``full_clean()`` reports it (``models.rules``)."""
+        return rule_field(self.fields, self.constraint.name if self.constraint is not None else "")
 
     def message(self) -> str:
         """The rule's own message, in the active language (the models declare them lazily)."""
@@ -95,53 +85,6 @@ class Violation:
     model: type | None = None  # whose field it is
 
 
-def field_names(model, expression) -> list[str]:
-    """Model field names an expression, a Q or a lookup path refers to, in order."""
-    names: list[str] = []
-    if isinstance(expression, str):
-        first = expression.split("__")[0]
-        names.append(model._meta.pk.name if first == "pk" else first)
-    elif isinstance(expression, F):
-        names.extend(field_names(model, expression.name))
-    elif isinstance(expression, models.Q):
-        for child in expression.children:
-            if isinstance(child, tuple):
-                lookup, value = child
-                names.extend(field_names(model, lookup))
-                names.extend(
-                    field_names(model, value) if hasattr(value, "resolve_expression") else []
-                )
-            else:
-                names.extend(field_names(model, child))
-    elif hasattr(expression, "get_source_expressions"):
-        for source in expression.get_source_expressions():
-            names.extend(field_names(model, source))
-    known = {field.name for field in model._meta.get_fields()} | {
-        field.attname for field in model._meta.concrete_fields
-    }
-    attnames = {field.attname: field.name for field in model._meta.concrete_fields}
-    ordered: list[str] = []
-    for name in names:
-        name = attnames.get(name, name)
-        # The record's own id is never what a rule is about (a region is not its own parent).
-        if name in known and name not in ordered and name != model._meta.pk.name:
-            ordered.append(name)
-    return ordered
-
-
-def constraint_fields(model, constraint) -> tuple[str, ...]:
-    if isinstance(constraint, models.UniqueConstraint):
-        parts = list(constraint.fields) or list(constraint.expressions)
-    elif isinstance(constraint, models.CheckConstraint):
-        parts = [constraint.condition]
-    else:
-        parts = []
-    names: list[str] = []
-    for part in parts:
-        names.extend(name for name in field_names(model, part) if name not in names)
-    return tuple(names)
-
-
 def columns_of(model, names) -> frozenset[str]:
     return frozenset(model._meta.get_field(name).column for name in names)
 
@@ -169,16 +112,6 @@ def rules() -> tuple[dict[str, Rule], dict[tuple[str, frozenset], Rule]]:
             rule = Rule(model, tuple(together), unique=True)
             by_columns[opts.db_table, columns_of(model, together)] = rule
     return by_name, by_columns
-
-
-def field_for_message(model, message) -> str | None:
-    """The field a rule of ``model`` with this message concerns. Django reports a rule over
-    several fields (``validate_constraints``) on no field; this puts it on the rule's field."""
-    by_name, _by_columns = rules()
-    for rule in by_name.values():
-        if rule.model is model and rule.field and rule.message() == str(message):
-            return rule.field
-    return None
 
 
 def field_of_column(table: str, column: str) -> tuple[type, str] | None:

@@ -124,7 +124,7 @@ def test_admin_refuses_a_duplicate_tie_naming_the_field(admin_client):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "region_b": ["These two regions already have a tie of this type."]
+        "tie_type": ["These two regions already have a tie of this type."]
     }
 
 

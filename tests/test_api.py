@@ -273,7 +273,7 @@ def test_api_writes_enter_the_change_history_under_the_token_owner(editor):
     "change, field",
     [
         ({"region_b": "same as a"}, "region_b"),  # a region tied to itself
-        ({"swap": True}, "region_b"),  # the existing sister tie in reverse order
+        ({"swap": True}, "tie_type"),  # the existing sister tie in reverse order
         ({"ended": "1980-01-01", "ended_precision": "year", "status": "ended"}, "ended"),
         ({"region_a": 987654321}, "region_a"),  # unknown region
         ({"established_precision": "month", "established": "1990-06-15"}, "established"),

@@ -1,4 +1,4 @@
-"""The rules that must never break: refused by the database and explained by clean()."""
+"""The rules that must never break: refused by the database and explained by full_clean()."""
 
 import datetime
 from decimal import Decimal
@@ -99,7 +99,7 @@ class TestSisterTieRules:
         SisterTie.objects.create(region_a=pair[0], region_b=pair[1], tie_type="sister")
         duplicate = SisterTie(region_a=pair[1], region_b=pair[0], tie_type="sister")
         assert clean_errors(duplicate) == {
-            "region_b": ["These two regions already have a tie of this type."]
+            "tie_type": ["These two regions already have a tie of this type."]
         }
         self_tie = SisterTie(region_a=pair[0], region_b=pair[0], tie_type="other")
         assert "region_b" in clean_errors(self_tie)

@@ -192,7 +192,11 @@ class DirectorySerializer(RecordSerializer):
         try:
             instance.full_clean()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+            # Each message under the serializer's name for its model field (a source's url is
+            # its web_address).
+            names = {field.source: name for name, field in self.fields.items()}
+            detail = {names.get(key, key): messages for key, messages in error.message_dict.items()}
+            raise serializers.ValidationError(detail) from error
         return attrs
 
 

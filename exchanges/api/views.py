@@ -7,7 +7,6 @@ through ``exchanges.exports``, the pages' own export.
 
 import re
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +28,7 @@ from ..exports import (
     export_response,
     format_parameter,
 )
-from ..integrity import current_version, field_for_message, violation_of
+from ..integrity import current_version, violation_of
 from ..record_types import component
 from . import serializers
 from .changes import ChangeFeedView  # noqa: F401  (routed in urls.py with the viewsets)
@@ -140,21 +139,6 @@ class DirectoryViewSet(viewsets.ModelViewSet):
         if writing:
             check_if_match(self.request, lambda: self.etag(record))
         return record
-
-    def handle_exception(self, exc):
-        # The model reports a rule over several fields (a unique pair in either order) on no
-        # field, when it is the database constraint that catches it: name the rule's field.
-        if isinstance(exc, ValidationError) and isinstance(exc.detail, dict):
-            unplaced = exc.detail.get(NON_FIELD_ERRORS, [])
-            placed = {
-                message: field_for_message(self.queryset.model, message) for message in unplaced
-            }
-            if any(placed.values()):
-                names = {field.source: name for name, field in self.get_serializer().fields.items()}
-                del exc.detail[NON_FIELD_ERRORS]
-                for message, field in placed.items():
-                    exc.detail.setdefault(names.get(field, NON_FIELD_ERRORS), []).append(message)
-        return super().handle_exception(exc)
 
     def etag(self, record, data=None) -> str:
         if data is None:

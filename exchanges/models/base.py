@@ -4,18 +4,20 @@
 - Partial dates: a ``DateField`` plus a precision (year, month or day), because sources say
   "1987" or "July 1996" as often as a full date. ``partial_date_fields`` declares the pair,
   ``partial_date_constraints`` makes the database refuse a precision that contradicts the value.
-- ``DirectoryRecord``: citations, notes and timestamps that every record carries.
+- ``DirectoryRecord``: citations, notes and timestamps that every record carries, and its
+  rules reported on their fields (``rules.RuledModel``).
 """
 
 import datetime
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from .rules import RuledModel
 
 # The language a country's own names are written in; anything else is shown in English.
 NATIVE_LANGUAGE_BY_COUNTRY = {
@@ -120,12 +122,16 @@ def partial_date_constraints(model_label: str, field: str) -> list[models.CheckC
             condition=~Q(**{precision: DatePrecision.YEAR})
             | Q(**{f"{field}__month": 1, f"{field}__day": 1}),
             name=f"{model_label}_{field}_year_is_january_first",
-            violation_error_message=_("A date known to the year is stored as 1 January."),
+            violation_error_message=_(
+                "A date known only to the year is entered as 1 January of that year."
+            ),
         ),
         models.CheckConstraint(
             condition=~Q(**{precision: DatePrecision.MONTH}) | Q(**{f"{field}__day": 1}),
             name=f"{model_label}_{field}_month_is_first_day",
-            violation_error_message=_("A date known to the month is stored as its first day."),
+            violation_error_message=_(
+                "A date known only to the month is entered as the first day of that month."
+            ),
         ),
     ]
 
@@ -142,37 +148,6 @@ def date_order_constraint(
     )
 
 
-def clean_partial_date(instance, field: str, errors: dict) -> None:
-    """Field-named messages for the rules ``partial_date_constraints`` enforces."""
-    value: datetime.date | None = getattr(instance, field)
-    precision_name = f"{field}_precision"
-    precision = getattr(instance, precision_name)
-    if value is None:
-        if precision:
-            errors.setdefault(precision_name, []).append(
-                _("Leave the precision empty when there is no date.")
-            )
-        return
-    if not precision:
-        errors.setdefault(precision_name, []).append(
-            _("Say whether the source gives the year, the month or the day.")
-        )
-    elif precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
-        errors.setdefault(field, []).append(
-            _("A date known only to the year is entered as 1 January of that year.")
-        )
-    elif precision == DatePrecision.MONTH and value.day != 1:
-        errors.setdefault(field, []).append(
-            _("A date known only to the month is entered as the first day of that month.")
-        )
-
-
-def clean_date_order(instance, start: str, end: str, errors: dict, message) -> None:
-    start_value, end_value = getattr(instance, start), getattr(instance, end)
-    if start_value and end_value and end_value < start_value:
-        errors.setdefault(end, []).append(message)
-
-
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
     """A partial date in the active locale's style: "1987", "July 1996", "15 October 2008"."""
     if value is None:
@@ -183,11 +158,6 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     return formats.date_format(value, "DATE_FORMAT")
-
-
-def raise_if_errors(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 class Currency(models.TextChoices):
@@ -229,6 +199,8 @@ def amount_fields(verbose_name):
 def amount_constraints(
     model_label: str, amount: str, currency: str
 ) -> list[models.CheckConstraint]:
+    """Database rules for an amount: never negative, and never without its currency (named
+    after the currency, the field its message goes on)."""
     return [
         models.CheckConstraint(
             condition=Q(**{f"{amount}__isnull": True}) | Q(**{f"{amount}__gte": 0}),
@@ -237,23 +209,13 @@ def amount_constraints(
         ),
         models.CheckConstraint(
             condition=Q(**{f"{amount}__isnull": True}) | ~Q(**{currency: ""}),
-            name=f"{model_label}_{amount}_has_currency",
-            violation_error_message=_("An amount needs its currency."),
+            name=f"{model_label}_{currency}_given",
+            violation_error_message=_("Give the currency of the amount."),
         ),
     ]
 
 
-def clean_amount(instance, amount: str, currency: str, errors: dict) -> None:
-    value = getattr(instance, amount)
-    if value is None:
-        return
-    if value < 0:
-        errors.setdefault(amount, []).append(_("An amount cannot be negative."))
-    if not getattr(instance, currency):
-        errors.setdefault(currency, []).append(_("Give the currency of the amount."))
-
-
-class DirectoryRecord(models.Model):
+class DirectoryRecord(RuledModel):
     """What every fact-bearing record has: its citations, free notes and timestamps."""
 
     notes = models.TextField(
@@ -269,7 +231,7 @@ class DirectoryRecord(models.Model):
         abstract = True
 
 
-class LinkRow(models.Model):
+class LinkRow(RuledModel):
     """A row of a many-to-many field's link table, declared so that its foreign keys can
     refuse a delete (PROTECT) instead of silently dropping the link. It holds nothing but the
     two links, so forms, the API and imports edit the field as they would Django's own table."""

@@ -1,5 +1,6 @@
 """Companies and business organisations that trade across regions, and where they sell."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import TextField
@@ -15,12 +16,11 @@ from .base import (
     MultilingualNames,
     amount_constraints,
     amount_fields,
-    clean_amount,
-    raise_if_errors,
 )
 from .indexes import SortIndex, TrigramIndex
 from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region
+from .rules import RuledModel
 from .search import SearchTextField
 
 YEAR_VALIDATORS = [MinValueValidator(1000), MaxValueValidator(2100)]
@@ -135,15 +135,14 @@ class Firm(MultilingualNames, DirectoryRecord):
         return str(self.country)
 
     def clean(self):
-        errors: dict = {}
+        # The home region's country is in another table, where no CHECK constraint looks.
         if self.region_id and self.country and self.region.country != self.country:
-            errors["region"] = [_("The home region lies in another country than the firm.")]
-        clean_amount(self, "registered_capital", "capital_currency", errors)
-        clean_amount(self, "annual_sales", "sales_currency", errors)
-        raise_if_errors(errors)
+            raise ValidationError(
+                {"region": _("The home region lies in another country than the firm.")}
+            )
 
 
-class SalesRoute(models.Model):
+class SalesRoute(RuledModel):
     """Where a firm sells and how much: Table 1's "sales by city"."""
 
     firm = models.ForeignKey(
@@ -172,8 +171,3 @@ class SalesRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm.name_en} → {self.region.name_en}"
-
-    def clean(self):
-        errors: dict = {}
-        clean_amount(self, "amount", "currency", errors)
-        raise_if_errors(errors)

@@ -16,14 +16,10 @@ from .base import (
     LinkRow,
     MultilingualNames,
     amount_constraints,
-    clean_amount,
-    clean_date_order,
-    clean_partial_date,
     date_order_constraint,
     format_partial_date,
     partial_date_constraints,
     partial_date_fields,
-    raise_if_errors,
 )
 from .firms import Firm
 from .indexes import SortIndex, TrigramIndex
@@ -43,7 +39,6 @@ class MissionKind(models.TextChoices):
     FORUM = "forum", _("forum")
 
 
-END_BEFORE_START_MESSAGE = _("A mission cannot end before it starts.")
 # The country of a side whose regions lie in more than one country.
 SEVERAL_COUNTRIES = "*"
 SIDES = {"origin_regions": "origin_country", "destination_regions": "destination_country"}
@@ -281,7 +276,9 @@ class Mission(MultilingualNames, DirectoryRecord):
             TrigramIndex(fields=["search_text"], name="mission_search_trigram"),
         ]
         constraints = [
-            date_order_constraint("mission", "start", "end", END_BEFORE_START_MESSAGE),
+            date_order_constraint(
+                "mission", "start", "end", _("A mission cannot end before it starts.")
+            ),
             *partial_date_constraints("mission", "start"),
             *partial_date_constraints("mission", "end"),
             *amount_constraints("mission", "outcome_value", "outcome_currency"),
@@ -311,14 +308,6 @@ class Mission(MultilingualNames, DirectoryRecord):
             for column, value in values.items():
                 setattr(self, column, value)
             Mission.objects.filter(pk=self.pk).update(**values)
-
-    def clean(self):
-        errors: dict = {}
-        clean_partial_date(self, "start", errors)
-        clean_partial_date(self, "end", errors)
-        clean_date_order(self, "start", "end", errors, END_BEFORE_START_MESSAGE)
-        clean_amount(self, "outcome_value", "outcome_currency", errors)
-        raise_if_errors(errors)
 
 
 @receiver(m2m_changed, sender=Mission.origin_regions.through)

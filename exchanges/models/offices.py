@@ -1,7 +1,7 @@
 """Offices that a region or a firm runs in another place."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -10,13 +10,10 @@ from ..record_types import record_type
 from .base import (
     DirectoryRecord,
     MultilingualNames,
-    clean_date_order,
-    clean_partial_date,
     date_order_constraint,
     format_partial_date,
     partial_date_constraints,
     partial_date_fields,
-    raise_if_errors,
 )
 from .firms import Firm
 from .indexes import SortIndex, TrigramIndex
@@ -36,10 +33,6 @@ class OfficeStatus(models.TextChoices):
     PLANNED = "planned", _("planned or agreed")
     OPEN = "open", _("open")
     CLOSED = "closed", _("closed")
-
-
-CLOSED_BEFORE_OPENED_MESSAGE = _("An office cannot close before it opened.")
-OPERATOR_REQUIRED_MESSAGE = _("Name the region or the firm that runs the office.")
 
 
 class OverseasOfficeQuerySet(DirectoryQuerySet):
@@ -126,16 +119,21 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
         constraints = [
             models.CheckConstraint(
                 condition=Q(operator_region__isnull=False) | Q(operator_firm__isnull=False),
-                name="overseasoffice_has_operator",
-                violation_error_message=OPERATOR_REQUIRED_MESSAGE,
+                name="overseasoffice_operator_region_or_firm_given",
+                violation_error_message=_("Name the region or the firm that runs the office."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(host_region=F("operator_region")),
+                name="overseasoffice_host_region_not_operator_region",
+                violation_error_message=_("An overseas office lies outside its operating region."),
             ),
             models.CheckConstraint(
                 condition=Q(closed__isnull=True) | Q(status=OfficeStatus.CLOSED),
-                name="overseasoffice_close_date_means_closed",
+                name="overseasoffice_status_closed_with_closing_date",
                 violation_error_message=_("An office with a closing date has the status closed."),
             ),
             date_order_constraint(
-                "overseasoffice", "opened", "closed", CLOSED_BEFORE_OPENED_MESSAGE
+                "overseasoffice", "opened", "closed", _("An office cannot close before it opened.")
             ),
             *partial_date_constraints("overseasoffice", "opened"),
             *partial_date_constraints("overseasoffice", "closed"),
@@ -157,18 +155,3 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
     @property
     def closed_display(self) -> str:
         return format_partial_date(self.closed, self.closed_precision)
-
-    def clean(self):
-        errors: dict = {}
-        if self.operator_region_id is None and self.operator_firm_id is None:
-            errors["operator_region"] = [OPERATOR_REQUIRED_MESSAGE]
-        if self.operator_region_id and self.operator_region_id == self.host_region_id:
-            errors["host_region"] = [_("An overseas office lies outside its operating region.")]
-        clean_partial_date(self, "opened", errors)
-        clean_partial_date(self, "closed", errors)
-        clean_date_order(self, "opened", "closed", errors, CLOSED_BEFORE_OPENED_MESSAGE)
-        if self.closed and self.status != OfficeStatus.CLOSED:
-            errors.setdefault("status", []).append(
-                _("An office with a closing date has the status closed.")
-            )
-        raise_if_errors(errors)

@@ -1,5 +1,6 @@
 """Government areas at every level, from a country's provinces down to districts."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ..record_types import record_type
-from .base import DirectoryRecord, MultilingualNames, raise_if_errors
+from .base import DirectoryRecord, MultilingualNames
 from .indexes import SortIndex, TrigramIndex
 from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .search import SearchTextField
@@ -110,7 +111,6 @@ class Region(MultilingualNames, DirectoryRecord):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
         _("longitude"),
@@ -118,7 +118,6 @@ class Region(MultilingualNames, DirectoryRecord):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     coordinates_basis = models.CharField(
         _("coordinates basis"),
@@ -208,20 +207,10 @@ class Region(MultilingualNames, DirectoryRecord):
         return chain
 
     def clean(self):
-        errors: dict = {}
-        if self.parent_id is not None:
-            if self.pk is not None and self.parent_id == self.pk:
-                errors["parent"] = _("A region cannot be its own parent.")
-            elif self.pk is not None and any(a.pk == self.pk for a in self.parent.ancestors()):
-                errors["parent"] = _("This parent lies inside the region itself.")
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = _(
-                "Give both latitude and longitude, or neither."
-            )
-        if self.latitude is not None and not self.coordinates_basis:
-            errors["coordinates_basis"] = _("Say where the coordinates come from.")
-        elif self.latitude is None and self.coordinates_basis:
-            errors["coordinates_basis"] = _("Leave this empty when there are no coordinates.")
-        if self.population_year is not None and self.population is None:
-            errors["population"] = _("A population year needs a population.")
-        raise_if_errors(errors)
+        # A parent inside the region is a cycle across rows, which no CHECK constraint sees.
+        if (
+            self.pk is not None
+            and self.parent_id not in (None, self.pk)
+            and any(ancestor.pk == self.pk for ancestor in self.parent.ancestors())
+        ):
+            raise ValidationError({"parent": _("This parent lies inside the region itself.")})

@@ -8,14 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..record_types import record_type
-from .base import (
-    clean_partial_date,
-    format_partial_date,
-    partial_date_constraints,
-    partial_date_fields,
-    raise_if_errors,
-)
+from .base import format_partial_date, partial_date_constraints, partial_date_fields
 from .querysets import DirectoryQuerySet, keeps_update_time
+from .rules import RuledModel
 from .search import SearchTextField
 
 
@@ -44,7 +39,7 @@ class SourceQuerySet(DirectoryQuerySet):
 
 
 @record_type("source", "sources", _("Sources"), position=6)
-class Source(models.Model):
+class Source(RuledModel):
     """A document the directory's facts are taken from."""
 
     title = models.CharField(_("title"), max_length=500, help_text=_("In the document's language."))
@@ -97,13 +92,8 @@ class Source(models.Model):
     def published_display(self) -> str:
         return format_partial_date(self.published, self.published_precision)
 
-    def clean(self):
-        errors: dict = {}
-        clean_partial_date(self, "published", errors)
-        raise_if_errors(errors)
 
-
-class Citation(models.Model):
+class Citation(RuledModel):
     """Links any directory record to the source that states it, with a page or section."""
 
     source = models.ForeignKey(

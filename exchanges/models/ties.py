@@ -16,13 +16,10 @@ from .base import (
     DirectoryRecord,
     LinkRow,
     MultilingualNames,
-    clean_date_order,
-    clean_partial_date,
     date_order_constraint,
     format_partial_date,
     partial_date_constraints,
     partial_date_fields,
-    raise_if_errors,
 )
 from .derived import DerivedCharField
 from .indexes import SortIndex, TrigramIndex
@@ -62,9 +59,7 @@ class TieStatus(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
-SELF_TIE_MESSAGE = _("A region cannot be tied to itself.")
 DUPLICATE_TIE_MESSAGE = _("These two regions already have a tie of this type.")
-END_BEFORE_START_MESSAGE = _("The tie cannot end before it was established.")
 
 
 class SisterTieQuerySet(DirectoryQuerySet):
@@ -249,7 +244,7 @@ class SisterTie(DirectoryRecord):
             models.CheckConstraint(
                 condition=~Q(region_a=F("region_b")),
                 name="sistertie_not_self",
-                violation_error_message=SELF_TIE_MESSAGE,
+                violation_error_message=_("A region cannot be tied to itself."),
             ),
             # The same pair counts once whichever side it is entered from.
             models.UniqueConstraint(
@@ -261,10 +256,15 @@ class SisterTie(DirectoryRecord):
             ),
             models.CheckConstraint(
                 condition=Q(ended__isnull=True) | Q(status=TieStatus.ENDED),
-                name="sistertie_end_date_means_ended",
+                name="sistertie_status_ended_with_end_date",
                 violation_error_message=_("A tie with an end date has the status ended."),
             ),
-            date_order_constraint("sistertie", "established", "ended", END_BEFORE_START_MESSAGE),
+            date_order_constraint(
+                "sistertie",
+                "established",
+                "ended",
+                _("The tie cannot end before it was established."),
+            ),
             *partial_date_constraints("sistertie", "established"),
             *partial_date_constraints("sistertie", "ended"),
         ]
@@ -279,29 +279,6 @@ class SisterTie(DirectoryRecord):
     @property
     def ended_display(self) -> str:
         return format_partial_date(self.ended, self.ended_precision)
-
-    def same_pair_and_type(self):
-        """Other ties of this type between the same two regions, entered in either order."""
-        pair = Q(region_a=self.region_a_id, region_b=self.region_b_id) | Q(
-            region_a=self.region_b_id, region_b=self.region_a_id
-        )
-        return SisterTie.objects.filter(pair, tie_type=self.tie_type).exclude(pk=self.pk)
-
-    def clean(self):
-        errors: dict = {}
-        if self.region_a_id and self.region_a_id == self.region_b_id:
-            errors["region_b"] = [SELF_TIE_MESSAGE]
-        elif self.region_a_id and self.region_b_id and self.same_pair_and_type().exists():
-            # Named here so the message lands on a field; the database constraint backs it up.
-            errors["region_b"] = [DUPLICATE_TIE_MESSAGE]
-        clean_partial_date(self, "established", errors)
-        clean_partial_date(self, "ended", errors)
-        clean_date_order(self, "established", "ended", errors, END_BEFORE_START_MESSAGE)
-        if self.ended and self.status != TieStatus.ENDED:
-            errors.setdefault("status", []).append(
-                _("A tie with an end date has the status ended.")
-            )
-        raise_if_errors(errors)
 
 
 @receiver(post_save, sender=Region)
