@@ -337,8 +337,20 @@ def is_field_path(model, path: str) -> bool:
     return True
 
 
-class DirectoryTable(tables.Table):
-    """Model fields listed in ``Meta.fields`` are exported but not shown on the page.
+class DirectoryTableMetaclass(tables.Table.__class__):
+    """A table's ``export_only`` names the model fields it gives a column in downloads and
+    none on the page (the reader sees, say, one name in their language; a download has them
+    all). They are the table's only columns made from the model's fields: django-tables2's
+    ``Meta.fields``, which is set from them."""
+
+    def __new__(mcs, name, bases, attrs):
+        if "Meta" in attrs and "export_only" in attrs:
+            attrs["Meta"].fields = tuple(attrs["export_only"])
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class DirectoryTable(tables.Table, metaclass=DirectoryTableMetaclass):
+    """Columns of ``export_only`` fields are exported but not shown on the page.
 
     Every sort ends with the primary key, so that rows with equal values keep one order and
     each row appears on exactly one page. ``linked_regions`` names the region links (and
@@ -346,6 +358,7 @@ class DirectoryTable(tables.Table):
     ``cited`` adds the record's citations to it.
     """
 
+    export_only: tuple[str, ...] = ()
     linked_regions: tuple[str, ...] = ()
     region_lists: tuple[str, ...] = ()
     cited = True
@@ -353,6 +366,7 @@ class DirectoryTable(tables.Table):
     class Meta:
         attrs = {"class": "records"}
         orderable = True
+        fields = ()  # no column from every model field: only the declared and export_only ones
 
     def __init__(self, *args, **kwargs):
         model = self._meta.model
@@ -369,7 +383,7 @@ class DirectoryTable(tables.Table):
         super().__init__(*args, extra_columns=extra, **kwargs)
         for relation, gathering in gatherings.items():
             self.columns[relation].column.gathering = gathering
-        for name in self._meta.fields or ():
+        for name in self.export_only:
             self.columns.hide(name)
         for bound_column in self.columns.iterall():
             keys = bound_column.column.order_by or (bound_column.accessor,)
@@ -440,17 +454,18 @@ class RegionTable(DirectoryTable):
     parent = RegionLinkColumn(verbose_name=_("Part of"), order_by=("parent__name_en",))
     population = tables.Column(attrs={"td": {"class": "number"}})
 
+    export_only = (
+        "id",
+        "slug",
+        *NAME_FIELDS,
+        "population_year",
+        "latitude",
+        "longitude",
+        "coordinates_basis",
+    )
+
     class Meta(DirectoryTable.Meta):
         model = Region
-        fields = (
-            "id",
-            "slug",
-            *NAME_FIELDS,
-            "population_year",
-            "latitude",
-            "longitude",
-            "coordinates_basis",
-        )
         sequence = ("id", "name", "country", "level", "parent", "population", "...")
 
 
@@ -470,9 +485,10 @@ class SisterTieTable(DirectoryTable):
         exclude_from_export=True,
     )
 
+    export_only = ("id",)
+
     class Meta(DirectoryTable.Meta):
         model = SisterTie
-        fields = ("id",)
         sequence = (
             "id",
             "region_a",
@@ -499,9 +515,10 @@ class FirmTable(DirectoryTable):
     employees = tables.Column(attrs={"td": {"class": "number"}})
     sector = tables.Column()
 
+    export_only = ("id", *NAME_FIELDS)
+
     class Meta(DirectoryTable.Meta):
         model = Firm
-        fields = ("id", *NAME_FIELDS)
         sequence = (
             "id",
             "name",
@@ -528,9 +545,10 @@ class OverseasOfficeTable(DirectoryTable):
     opened = PartialDateColumn()
     status = ChoiceColumn()
 
+    export_only = ("id", *NAME_FIELDS, "head_name")
+
     class Meta(DirectoryTable.Meta):
         model = OverseasOffice
-        fields = ("id", *NAME_FIELDS, "head_name")
         sequence = ("id", "name", "kind", "operator", "host_region", "opened", "status", "...")
 
     def render_operator(self, value):
@@ -549,9 +567,10 @@ class MissionTable(DirectoryTable):
     destination_regions = RegionListColumn(verbose_name=_("To"))
     delegation_size = tables.Column(verbose_name=_("Delegation"), attrs={"td": {"class": "number"}})
 
+    export_only = ("id", *NAME_FIELDS)
+
     class Meta(DirectoryTable.Meta):
         model = Mission
-        fields = ("id", *NAME_FIELDS)
         sequence = (
             "id",
             "name",
@@ -574,9 +593,10 @@ class SourceTable(DirectoryTable):
     language = ChoiceColumn()
     citation_count = tables.Column(verbose_name=_("Citations"), attrs={"td": {"class": "number"}})
 
+    export_only = ("id", "title_en", "file_name")
+
     class Meta(DirectoryTable.Meta):
         model = Source
-        fields = ("id", "title_en", "file_name")
         sequence = (
             "id",
             "title",
