@@ -11,7 +11,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import filters, resources
+from . import filters
 from .admin_guards import GuardedAdmin
 from .admin_imports import ImportExportModelAdmin
 from .admin_links import LinkFieldsAdminMixin
@@ -46,7 +46,7 @@ def searched_columns(model) -> tuple[str, ...]:
     def own(target) -> tuple[str, ...]:
         return target._meta.get_field("search_text").source_fields
 
-    related = filters.FILTERSET_OF[model].related_search
+    related = filters.filterset_of(model).related_search
     return (
         *own(model),
         *(f"{relation}__{name}" for relation, target in related for name in own(target)),
@@ -79,7 +79,7 @@ class DirectoryAdmin(
         any script, served by the search indexes. Django's own search compares every column of
         ``search_fields`` across joins, which no index serves once the directory is full; the
         fields stay declared for the search box. Autocompletes search this way too."""
-        filterset_class = filters.FILTERSET_OF.get(self.model)
+        filterset_class = filters.filterset_of(self.model)
         if filterset_class is None or not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
         filterset = filterset_class({"q": search_term}, queryset=queryset)
@@ -94,7 +94,6 @@ class DirectoryAdmin(
 
 @admin.register(Source)
 class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [resources.SourceResource]
     list_display = ("title", "authors", "publisher", "published_display", "language", "file_name")
     list_filter = ("language",)
     search_fields = searched_columns(Source)
@@ -107,7 +106,6 @@ class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [resources.CitationResource]
     list_display = ("source", "locator", "content_type", "object_id", "record")
     list_filter = ("source", "content_type")
     list_select_related = ("source", "content_type")
@@ -117,7 +115,6 @@ class CitationAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Region)
 class RegionAdmin(DirectoryAdmin):
-    resource_classes = [resources.RegionResource]
     list_display = (
         *NAME_FIELDS,
         "country",
@@ -151,7 +148,6 @@ class RegionAdmin(DirectoryAdmin):
 
 @admin.register(ExchangeArea)
 class ExchangeAreaAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [resources.ExchangeAreaResource]
     list_display = ("slug", *NAME_FIELDS)
     search_fields = ("slug", *name_search())
     prepopulated_fields = {"slug": ("name_en",)}
@@ -159,7 +155,6 @@ class ExchangeAreaAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
 
 @admin.register(SisterTie)
 class SisterTieAdmin(DirectoryAdmin):
-    resource_classes = [resources.SisterTieResource]
     list_display = (
         "__str__",
         "tie_type",
@@ -204,7 +199,6 @@ class SalesRouteInline(admin.TabularInline):
 
 @admin.register(Firm)
 class FirmAdmin(DirectoryAdmin):
-    resource_classes = [resources.FirmResource]
     inlines = [SalesRouteInline, CitationInline]
     list_display = (
         *NAME_FIELDS,
@@ -254,7 +248,6 @@ class FirmAdmin(DirectoryAdmin):
 
 @admin.register(SalesRoute)
 class SalesRouteAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [resources.SalesRouteResource]
     list_display = ("firm", "region", "amount", "currency", "unit", "year")
     list_select_related = ("firm", "region")
     list_filter = ("currency", "region__country")
@@ -264,7 +257,6 @@ class SalesRouteAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(OverseasOffice)
 class OverseasOfficeAdmin(DirectoryAdmin):
-    resource_classes = [resources.OverseasOfficeResource]
     list_display = (
         "name_en",
         "kind",
@@ -296,7 +288,6 @@ class OverseasOfficeAdmin(DirectoryAdmin):
 
 @admin.register(Mission)
 class MissionAdmin(DirectoryAdmin):
-    resource_classes = [resources.MissionResource]
     list_display = (
         "name_en",
         "kind",

@@ -22,6 +22,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
 
 from . import spreadsheets
+from .resources import resource_for
 
 CONFIRM_SALT = "exchanges.admin_imports.confirm"
 CONFIRM_MAX_AGE = 12 * 60 * 60  # seconds a preview stays confirmable
@@ -175,4 +176,8 @@ class SpreadsheetAdminMixin:
 
 class ImportExportModelAdmin(SpreadsheetAdminMixin, import_export_admin.ImportExportModelAdmin):
     """The library's import/export admin with the hardening above; ``admin.py`` imports this
-    one, so every admin that imports and exports spreadsheets has it."""
+    one, so every admin that imports and exports spreadsheets has it, with the model's
+    ``resources.resource_for`` unless it names resources of its own."""
+
+    def get_resource_classes(self, request):
+        return self.resource_classes or [resource_for(self.model)]

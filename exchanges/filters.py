@@ -40,6 +40,7 @@ from .models import (
 from .models.missions import from_country, to_country
 from .models.querysets import keeps_update_time
 from .models.search import matching
+from .record_types import component
 from .widgets import QuickSelect
 
 
@@ -527,15 +528,9 @@ class SourceFilterSet(DirectoryFilterSet):
         return queryset.filter(pk__in=citing)
 
 
-# Each record type's FilterSet, for the admin's search and autocompletes.
-FILTERSET_OF = {
-    filterset.Meta.model: filterset
-    for filterset in (
-        RegionFilterSet,
-        SisterTieFilterSet,
-        FirmFilterSet,
-        OverseasOfficeFilterSet,
-        MissionFilterSet,
-        SourceFilterSet,
-    )
-}
+def filterset_of(model) -> type[DirectoryFilterSet] | None:
+    """The FilterSet of a record type; None for a model that is not one (an exchange area)."""
+    try:
+        return component(DirectoryFilterSet, model)
+    except LookupError:
+        return None

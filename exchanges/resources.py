@@ -1,53 +1,20 @@
 """Spreadsheet (CSV, XLSX) import and export of directory records for the admin.
 
-Regions are referred to by slug, everything else by id, so an exported sheet can be edited
+Linked records are referred to by slug where they have one (regions, exchange areas), else by
+id, so an exported sheet can be edited
 and imported back. Every imported row goes through the model's ``full_clean()``: a row that
 breaks a rule is refused with the row number and the field named. A row that would change an
 existing record is refused unless the importing user may change such records: the import
 permission is only the add permission.
 """
 
+from functools import cache
+
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget
-
-from .models import (
-    Citation,
-    ExchangeArea,
-    Firm,
-    Mission,
-    OverseasOffice,
-    Region,
-    SalesRoute,
-    SisterTie,
-    Source,
-)
-
-
-def region_field(attribute: str, column: str | None = None) -> fields.Field:
-    return fields.Field(
-        attribute=attribute,
-        column_name=column or attribute,
-        widget=ForeignKeyWidget(Region, field="slug"),
-    )
-
-
-def regions_field(attribute: str) -> fields.Field:
-    return fields.Field(
-        attribute=attribute,
-        column_name=attribute,
-        widget=ManyToManyWidget(Region, field="slug", separator="|"),
-    )
-
-
-def firms_field(attribute: str) -> fields.Field:
-    return fields.Field(
-        attribute=attribute,
-        column_name=attribute,
-        widget=ManyToManyWidget(Firm, field="pk", separator="|"),
-    )
 
 
 class DirectoryResource(resources.ModelResource):
@@ -60,6 +27,23 @@ class DirectoryResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         exclude = ("created", "updated")
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """A linked record is read and written by its slug where it has one (a region, an
+        exchange area), else by its id; several linked records are separated by "|"."""
+        target = django_field.related_model if django_field.is_relation else None
+        by_slug = target is not None and any(f.name == "slug" for f in target._meta.fields)
+        if django_field.many_to_many:
+            key = "slug" if by_slug else "pk"
+            widget = ManyToManyWidget(target, field=key, separator="|")
+        elif django_field.many_to_one and by_slug:
+            widget = ForeignKeyWidget(target, field="slug")
+        else:
+            return super().field_from_django_field(field_name, django_field, readonly)
+        return fields.Field(
+            attribute=field_name, column_name=field_name, widget=widget, readonly=readonly
+        )
 
     def before_save_instance(self, instance, row, **kwargs):
         """Refuses a row that changes an existing record for a user without the change
@@ -84,70 +68,9 @@ class DirectoryResource(resources.ModelResource):
             )
 
 
-class RegionResource(DirectoryResource):
-    parent = region_field("parent")
-    capital = region_field("capital")
-
-    class Meta(DirectoryResource.Meta):
-        model = Region
-
-
-class ExchangeAreaResource(DirectoryResource):
-    class Meta(DirectoryResource.Meta):
-        model = ExchangeArea
-
-
-class SisterTieResource(DirectoryResource):
-    region_a = region_field("region_a")
-    region_b = region_field("region_b")
-    exchange_areas = fields.Field(
-        attribute="exchange_areas",
-        column_name="exchange_areas",
-        widget=ManyToManyWidget(ExchangeArea, field="slug", separator="|"),
-    )
-
-    class Meta(DirectoryResource.Meta):
-        model = SisterTie
-
-
-class FirmResource(DirectoryResource):
-    region = region_field("region")
-    partners = firms_field("partners")
-
-    class Meta(DirectoryResource.Meta):
-        model = Firm
-
-
-class SalesRouteResource(DirectoryResource):
-    region = region_field("region")
-
-    class Meta(DirectoryResource.Meta):
-        model = SalesRoute
-
-
-class OverseasOfficeResource(DirectoryResource):
-    operator_region = region_field("operator_region")
-    host_region = region_field("host_region")
-
-    class Meta(DirectoryResource.Meta):
-        model = OverseasOffice
-
-
-class MissionResource(DirectoryResource):
-    organisers = firms_field("organisers")
-    participating_firms = firms_field("participating_firms")
-    origin_regions = regions_field("origin_regions")
-    destination_regions = regions_field("destination_regions")
-
-    class Meta(DirectoryResource.Meta):
-        model = Mission
-
-
-class SourceResource(DirectoryResource):
-    class Meta(DirectoryResource.Meta):
-        model = Source
-
-
-class CitationResource(DirectoryResource):
-    class Meta(DirectoryResource.Meta):
-        model = Citation
+@cache
+def resource_for(model) -> type[DirectoryResource]:
+    """The import/export resource of ``model``: every field, linked records as
+    ``DirectoryResource`` refers to them."""
+    meta = type("Meta", (DirectoryResource.Meta,), {"model": model, "abstract": False})
+    return type(f"{model.__name__}Resource", (DirectoryResource,), {"Meta": meta})

@@ -156,15 +156,9 @@ def test_region_page_shows_its_ties_offices_and_children(admin_client):
 @pytest.mark.parametrize(
     "resource_class",
     [
-        resources.RegionResource,
-        resources.SisterTieResource,
-        resources.FirmResource,
-        resources.SalesRouteResource,
-        resources.OverseasOfficeResource,
-        resources.MissionResource,
-        resources.SourceResource,
-        resources.CitationResource,
-        resources.ExchangeAreaResource,
+        resources.resource_for(model)
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model_admin, "get_export_resource_classes")
     ],
     ids=lambda r: r.__name__,
 )

@@ -248,7 +248,7 @@ def test_the_admin_edits_links_with_autocomplete(admin_client, superuser):
 def test_spreadsheet_import_sets_links():
     osaka, busan = region("osaka"), region("busan", "KR")
     buyer = firm("Buyer")
-    resource = resources.MissionResource()
+    resource = resources.resource_for(Mission)()
     columns = [field.column_name for field in resource.get_import_fields()]
     row = dict.fromkeys(columns, "")
     row.update(

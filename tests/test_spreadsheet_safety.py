@@ -24,12 +24,14 @@ from import_export.forms import SelectableFieldsExportForm
 
 from exchanges import spreadsheets
 from exchanges.models import Firm, Region, SisterTie
-from exchanges.resources import FirmResource, RegionResource
+from exchanges.resources import resource_for
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://example.com","x")'
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+RegionResource, FirmResource = resource_for(Region), resource_for(Firm)
 
 
 def admin_url(model, view: str) -> str:
