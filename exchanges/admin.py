@@ -71,6 +71,11 @@ class DirectoryAdmin(
     readonly_fields = ("created", "updated")
     list_per_page = 50
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # The search box (and the autocompletes of other admins) declares what q searches.
+        self.search_fields = searched_columns(model)
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
 
@@ -126,7 +131,6 @@ class RegionAdmin(DirectoryAdmin):
     )
     list_filter = ("country", "level")
     list_select_related = ("parent",)
-    search_fields = searched_columns(Region)
     autocomplete_fields = ["parent", "capital"]
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
@@ -165,7 +169,6 @@ class SisterTieAdmin(DirectoryAdmin):
     )
     list_filter = ("tie_type", "status", "region_a__country", "region_b__country")
     list_select_related = ("region_a", "region_b")
-    search_fields = searched_columns(SisterTie)
     autocomplete_fields = ["region_a", "region_b", "exchange_areas"]
     date_hierarchy = "established"
     fieldsets = (
@@ -211,7 +214,6 @@ class FirmAdmin(DirectoryAdmin):
     )
     list_filter = ("kind", "country")
     list_select_related = ("region",)
-    search_fields = searched_columns(Firm)
     autocomplete_fields = ["region", "partners"]
     fieldsets = (
         (None, {"fields": ("kind", "country", "region", "founded_year")}),
@@ -270,7 +272,6 @@ class OverseasOfficeAdmin(DirectoryAdmin):
     )
     list_filter = ("kind", "status", "host_region__country", "operator_region__country")
     list_select_related = ("operator_region", "operator_firm", "host_region")
-    search_fields = searched_columns(OverseasOffice)
     autocomplete_fields = ["operator_region", "operator_firm", "host_region"]
     date_hierarchy = "opened"
     fieldsets = (
@@ -298,7 +299,6 @@ class MissionAdmin(DirectoryAdmin):
         "citation_count",
     )
     list_filter = ("kind", "origin_regions__country", "destination_regions__country")
-    search_fields = searched_columns(Mission)
     autocomplete_fields = [
         "organisers",
         "origin_regions",

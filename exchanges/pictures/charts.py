@@ -106,6 +106,15 @@ def _scale(categories, series, values) -> tuple[list[Series], list[int], list[in
     return chart_series, totals, nice_ticks(max(totals, default=0))
 
 
+def _stacked_bar(category, values, chart_series, place, **label_positions) -> Bar:
+    """A category's (key, label, total) bar: its series' values stacked from the axis, each
+    segment's rectangle given by ``place(start, value)``."""
+    key, label, total = category
+    category_values = [values.get((key, s.key), 0) for s in chart_series]
+    segments = _segments(category_values, chart_series, place)
+    return Bar(key=key, label=label, total=total, segments=segments, **label_positions)
+
+
 def stacked_columns(
     categories: list[tuple[str, str]],
     series: list[tuple[str, str]],
@@ -132,13 +141,12 @@ def stacked_columns(
         def place(start, value, x=x):
             return x, bottom - (start + value) * scale, bar_width, value * scale
 
-        cat_values = [values.get((key, s.key), 0) for s in chart_series]
         chart.bars.append(
-            Bar(
-                key=key,
-                label=label,
-                total=total,
-                segments=_segments(cat_values, chart_series, place),
+            _stacked_bar(
+                (key, label, total),
+                values,
+                chart_series,
+                place,
                 label_x=x + bar_width / 2,
                 label_y=bottom + 16,
                 show_label=position % every == 0 or position == len(categories) - 1,
@@ -176,13 +184,12 @@ def stacked_bars(
         def place(start, value, y=y):
             return left + start * scale, y, value * scale, bar_height
 
-        cat_values = [values.get((key, s.key), 0) for s in chart_series]
         chart.bars.append(
-            Bar(
-                key=key,
-                label=label,
-                total=total,
-                segments=_segments(cat_values, chart_series, place),
+            _stacked_bar(
+                (key, label, total),
+                values,
+                chart_series,
+                place,
                 label_x=left - 8,
                 label_y=y + bar_height / 2 + FONT_SIZE * 0.35,
                 total_x=left + total * scale + 4,
