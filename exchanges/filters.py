@@ -16,26 +16,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import (
     Citation,
     Firm,
-    FirmKind,
     Mission,
-    MissionKind,
-    OfficeKind,
     OfficeStatus,
     OverseasOffice,
     Region,
     RegionLevel,
     SisterTie,
     Source,
-    SourceKind,
-    SourceLanguage,
-    TieStatus,
-    TieType,
 )
 from .models.missions import from_country, to_country
 from .models.querysets import keeps_update_time
@@ -48,6 +42,13 @@ class ChoiceFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", QuickSelect)
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def of_field(cls, model, field_name: str, **kwargs) -> "ChoiceFilter":
+        """A filter on a model field with choices, its choices and label the field's own."""
+        field = model._meta.get_field(field_name)
+        kwargs.setdefault("label", capfirst(field.verbose_name))
+        return cls(field_name=field_name, choices=field.choices, **kwargs)
 
 
 # The three pairs the directory is about; anything else counts as "other".
@@ -291,7 +292,7 @@ class RegionFilterSet(CitedRecordFilterSet):
         label=_("Kind"),
         help_text=_("The region's level; the same as level."),
     )
-    level = ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    level = ChoiceFilter.of_field(Region, "level")
     parent = django_filters.CharFilter(
         field_name="parent__slug",
         label=_("Parent region"),
@@ -305,13 +306,13 @@ class RegionFilterSet(CitedRecordFilterSet):
 
 class SisterTieFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), method="filter_country")
-    kind = ChoiceFilter(field_name="tie_type", choices=TieType.choices, label=_("Type"))
+    kind = ChoiceFilter.of_field(SisterTie, "tie_type")
     pair = CountryPairFilter(
         label=_("Country pair"),
         method="filter_pair",
         help_text=_("Two country codes in either order, e.g. JP-KR for Japan–Korea ties."),
     )
-    status = ChoiceFilter(choices=TieStatus.choices, label=_("Status"))
+    status = ChoiceFilter.of_field(SisterTie, "status")
     region = region_filter(_("Region on either side"), "filter_region")
     partner = region_filter(
         _("Partner region"),
@@ -361,7 +362,7 @@ class SisterTieFilterSet(CitedRecordFilterSet):
 
 class FirmFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
-    kind = ChoiceFilter(choices=FirmKind.choices, label=_("Kind"))
+    kind = ChoiceFilter.of_field(Firm, "kind")
     region = region_filter(_("Region (and the regions within it)"), "filter_region")
     sector = django_filters.CharFilter(
         lookup_expr="icontains", label=_("Sector"), help_text=_("Words in the sector.")
@@ -389,7 +390,7 @@ class FirmFilterSet(CitedRecordFilterSet):
 
 class OverseasOfficeFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (operator or host)"), method="filter_country")
-    kind = ChoiceFilter(choices=OfficeKind.choices, label=_("Kind"))
+    kind = ChoiceFilter.of_field(OverseasOffice, "kind")
     operator_country = country_filter(_("Operator's country"), method="filter_operator_country")
     host_country = country_filter(_("Host country"), field_name="host_region__country")
     pair = CountryPairFilter(
@@ -454,7 +455,7 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
 
 class MissionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country (origin or destination)"), method="filter_country")
-    kind = ChoiceFilter(choices=MissionKind.choices, label=_("Kind"))
+    kind = ChoiceFilter.of_field(Mission, "kind")
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
     destination_country = country_filter(
         _("Destination country"), method="filter_destination_country"
@@ -513,8 +514,8 @@ class SourceFilterSet(DirectoryFilterSet):
         method="filter_country",
         help_text=_("Sources that cite a region in this country (ISO code, e.g. KR)."),
     )
-    kind = ChoiceFilter(choices=SourceKind.choices, label=_("Kind"))
-    language = ChoiceFilter(choices=SourceLanguage.choices, label=_("Language"))
+    kind = ChoiceFilter.of_field(Source, "kind")
+    language = ChoiceFilter.of_field(Source, "language")
 
     class Meta:
         model = Source
