@@ -9,6 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
+# Generic test bases and their helpers assert outside test modules: show what differed.
+pytest.register_assert_rewrite("tests.record_type_cases", "tests.filter_cases")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(str(path) for path in (REPO / "fixtures").glob("*.json"))
 
