@@ -7,7 +7,7 @@ in its names and its search text, so that ``q=<token>`` selects exactly the reco
 with it, whatever else the database holds. Slugs and file names start with ``tf-`` and end with a
 serial number, so records built with the same token never collide.
 
-Every builder validates what it builds (``full_clean()``), so the data keeps the rules the models
+Every builder validates what it builds (``saved``), so the data keeps the rules the models
 declare: partial dates with their precision, amounts with their currency. ``build(model)`` builds
 a record of any model; ``linked(model)`` one with every link it can have filled in, each linked
 record built for it, and a citation.
@@ -51,7 +51,10 @@ def year(field: str, value: int) -> dict:
 
 
 def saved(record):
-    record.full_clean()
+    """The record, validated by its fields and its ``clean()``, then saved: the database
+    enforces its constraints and unique fields itself, and checking them first would cost a
+    query each."""
+    record.full_clean(validate_unique=False, validate_constraints=False)
     record.save()
     return record
 

@@ -700,13 +700,23 @@ class APIViewTestCases:
         def test_writing_without_a_token_is_401_and_without_the_permission_403(
             self, api, record_type, django_user_model
         ):
-            url = api_list_url(record_type)
-            anonymous = api.post(url, {}, format="json")
-            assert anonymous.status_code == 401 and "WWW-Authenticate" in anonymous
+            record = make.build(record_type.model)
             reader = APIClient()
             user = django_user_model.objects.create_user("tf-reader")
             reader.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-            assert reader.post(url, {}, format="json").status_code == 403
+            for client, status in ((api, 401), (reader, 403)):
+                detail = api_detail_url(record_type, record)
+                answers = [
+                    client.post(api_list_url(record_type), {}, format="json"),
+                    client.patch(detail, {"notes": "x"}, format="json"),
+                    client.delete(detail),
+                ]
+                assert [answer.status_code for answer in answers] == [status] * 3
+                # Only an anonymous client is told how to authenticate.
+                challenged = ["WWW-Authenticate" in answer for answer in answers]
+                assert challenged == [status == 401] * 3
+            record.refresh_from_db()
+            assert record.notes == ""
 
         def test_create_from_a_records_own_representation(self, api, writer, record_type):
             """A linked record, read, deleted and written back: the API takes what it gives."""
