@@ -175,7 +175,7 @@ def test_the_command_writes_the_same_package_as_a_zip_and_as_a_directory(directo
     assert_valid(tmp_path / "package" / "datapackage.json")
     with zipfile.ZipFile(tmp_path / "package.zip") as archive:
         tables = [name for name in archive.namelist() if name.endswith(".csv")]
-        assert "ties.csv" in tables
+        assert "data/ties.csv" in tables
         for name in tables:
             assert archive.read(name) == (tmp_path / "package" / name).read_bytes(), name
     assert not list(tmp_path.glob(".*partial")), "no partial zip left behind"
