@@ -219,7 +219,15 @@ def changed_since(queryset, moment: datetime.datetime):
 class DirectoryFilterSet(django_filters.FilterSet):
     """What every list shares: ``q`` finds each of its words in the record's ``search_text``
     or, through ``related_search``, in the search text of the records it links to;
-    ``updated_since`` keeps the records saved since a moment, for a partner's sync."""
+    ``updated_since`` keeps the records saved since a moment, for a partner's sync.
+
+    Every field of the model is either read by a filter or declared here as not filterable,
+    with the reason (tests/record_type_cases.py checks it, so that a new field is a choice):
+    a filter reads a field when it bears the field's name, when its ``field_name`` starts with
+    it (``established__year``), when ``q`` searches it (the fields ``search_text`` is made
+    of), or when ``filtered_by`` names the method filter that reads it. Each subclass declares
+    its model's own fields; the declarations add up along the classes.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -239,6 +247,12 @@ class DirectoryFilterSet(django_filters.FilterSet):
     # Relations whose search text also counts, each with the model searched:
     # ("region_a", Region) finds ties whose region_a matches.
     related_search: tuple[tuple[str, type], ...] = ()
+    # Model fields that a method filter of another name reads: {field: filter}.
+    filtered_by: dict[str, str] = {"search_text": "q"}
+    # Model fields that no filter reads: {field: why}.
+    not_filterable: dict[str, str] = {
+        "id": "A record is reached by its address (page or API), not by a list filter.",
+    }
 
     def search(self, queryset, name, value: str):
         for word in value.split():
@@ -273,6 +287,11 @@ class CitedRecordFilterSet(DirectoryFilterSet):
         method="filter_source",
         help_text=_("A source's id: only the records that cite it."),
     )
+    filtered_by = {"updated": "updated_since"}
+    not_filterable = {
+        "notes": "Free text about the sources' wording, shown on the record's page.",
+        "created": "updated_since serves a partner's sync; a new record's update is its creation.",
+    }
 
     def filter_source(self, queryset, name, value: int):
         opts = queryset.model._meta
@@ -298,6 +317,15 @@ class RegionFilterSet(CitedRecordFilterSet):
         label=_("Parent region"),
         help_text=_("The parent region's slug: the regions directly below it."),
     )
+
+    not_filterable = {
+        "capital": "Shown on the region's page; no list selects regions by their capital.",
+        "population": "A figure to sort the list by, not to select by.",
+        "population_year": "The year of the population figure, shown beside it.",
+        "latitude": "A position for the map, added as context.",
+        "longitude": "A position for the map, added as context.",
+        "coordinates_basis": "Says where the position comes from, shown with it.",
+    }
 
     class Meta:
         model = Region
@@ -325,6 +353,21 @@ class SisterTieFilterSet(CitedRecordFilterSet):
     established_from = year_filter("established__year", "gte", _("Established from (year)"))
     established_to = year_filter("established__year", "lte", _("Established until (year)"))
     related_search = (("region_a", Region), ("region_b", Region))
+
+    filtered_by = {
+        "region_a": "region",
+        "region_b": "partner",
+        "country_a": "country",
+        "country_b": "pair",
+    }
+    not_filterable = {
+        "established_precision": "How much of the date the source states, shown with it.",
+        "ended": "status=ended selects the ties that ended; the date is on the tie's page.",
+        "ended_precision": "How much of the end date the source states, shown with it.",
+        "end_reason": "Free text, shown on the tie's page.",
+        "description": "Free text, shown on the tie's page.",
+        "exchange_areas": "Shown on the tie's page and in the API.",
+    }
 
     class Meta:
         model = SisterTie
@@ -370,6 +413,22 @@ class FirmFilterSet(CitedRecordFilterSet):
     founded_from = year_filter("founded_year", "gte", _("Founded from (year)"))
     founded_to = year_filter("founded_year", "lte", _("Founded until (year)"))
 
+    not_filterable = {
+        "employees": "A figure to sort the list by, not to select by.",
+        "employees_year": "The year of the employees figure, shown beside it.",
+        "registered_capital": "A figure as the source gives it, in its own currency and unit.",
+        "capital_currency": "The currency of the registered capital, shown with it.",
+        "capital_unit": "The unit of the registered capital, shown with it.",
+        "capital_year": "The year of the registered capital, shown with it.",
+        "annual_sales": "A figure as the source gives it, in its own currency and unit.",
+        "sales_currency": "The currency of the annual sales, shown with them.",
+        "sales_unit": "The unit of the annual sales, shown with them.",
+        "sales_year": "The year of the annual sales, shown with them.",
+        "import_sources": "Free text, shown on the firm's page.",
+        "description": "Free text, shown on the firm's page.",
+        "partners": "Shown on the firm's page and in the API.",
+    }
+
     class Meta:
         model = Firm
         fields = [
@@ -410,6 +469,16 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
         ("operator_region", Region),
         ("operator_firm", Firm),
     )
+
+    filtered_by = {"operator_region": "region", "operator_firm": "operator_country"}
+    not_filterable = {
+        "opened": "A date to sort the list by; status says whether the office is open.",
+        "opened_precision": "How much of the opening date the source states, shown with it.",
+        "closed": "status=closed selects the closed offices; the date is on the office's page.",
+        "closed_precision": "How much of the closing date the source states, shown with it.",
+        "head_title": "Shown beside the head's name on the office's page.",
+        "functions": "Free text, shown on the office's page.",
+    }
 
     class Meta:
         model = OverseasOffice
@@ -470,6 +539,22 @@ class MissionFilterSet(CitedRecordFilterSet):
     year_to = year_filter("start__year", "lte", _("Until (year)"))
     related_search = (("origin_regions", Region), ("destination_regions", Region))
 
+    filtered_by = {"origin_regions": "region", "destination_regions": "region"}
+    not_filterable = {
+        "start_precision": "How much of the start date the source states, shown with it.",
+        "end": "Missions are selected by the year they start; the end is on the mission's page.",
+        "end_precision": "How much of the end date the source states, shown with it.",
+        "delegation_size": "A figure to sort the list by, not to select by.",
+        "purpose": "Free text, shown on the mission's page.",
+        "outcome": "Free text, shown on the mission's page.",
+        "outcome_value": "A figure as the source gives it, in its own currency.",
+        "outcome_currency": "The currency of the outcome value, shown with it.",
+        "related_tie": "The tie's page lists its missions.",
+        "related_office": "The office's page lists its missions.",
+        "organisers": "The firm's page lists the missions it organised.",
+        "participating_firms": "The firm's page lists the missions it joined.",
+    }
+
     class Meta:
         model = Mission
         fields = [
@@ -516,6 +601,14 @@ class SourceFilterSet(DirectoryFilterSet):
     )
     kind = ChoiceFilter.of_field(Source, "kind")
     language = ChoiceFilter.of_field(Source, "language")
+
+    not_filterable = {
+        "published": "A date to sort the list by, not to select by.",
+        "published_precision": "How much of the date the document states, shown with it.",
+        "extent": "How the document is divided, shown on its page.",
+        "url": "The document's web address, shown on its page.",
+        "notes": "Free text, shown on the source's page.",
+    }
 
     class Meta:
         model = Source

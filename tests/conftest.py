@@ -9,6 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
+# Generic test bases and their helpers assert outside test modules: show what differed.
+pytest.register_assert_rewrite("tests.record_type_cases", "tests.filter_cases")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(str(path) for path in (REPO / "fixtures").glob("*.json"))
 
@@ -59,6 +62,13 @@ def english_after_each_test():
     every request; put English back so that the next test starts where a new request would."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Passwords hashed cheaply: the production hasher spends half a second on each by design,
+    and tests create and sign in users by the hundred. What a password guards is the same."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

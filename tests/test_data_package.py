@@ -174,9 +174,10 @@ def test_the_command_writes_the_same_package_as_a_zip_and_as_a_directory(directo
     call_command("write_data_package", str(tmp_path / "package"), stdout=io.StringIO())
     assert_valid(tmp_path / "package" / "datapackage.json")
     with zipfile.ZipFile(tmp_path / "package.zip") as archive:
-        for name in archive.namelist():
-            if name.endswith(".csv"):
-                assert archive.read(name) == (tmp_path / "package" / name).read_bytes(), name
+        tables = [name for name in archive.namelist() if name.endswith(".csv")]
+        assert "data/ties.csv" in tables
+        for name in tables:
+            assert archive.read(name) == (tmp_path / "package" / name).read_bytes(), name
     assert not list(tmp_path.glob(".*partial")), "no partial zip left behind"
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from rest_framework.test import APIClient
 
-from exchanges.models import Region
+from . import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -94,32 +94,33 @@ def test_the_xlsx_holds_the_csvs_rows(client, page_url):
 
 
 def test_the_xlsx_writes_no_formula_and_keeps_numbers(client):
-    Region.objects.create(
-        slug="xlsx-formula",
-        name_en=FORMULA,
+    token = make.new_token()
+    make.region(
+        token,
+        name_en=f"{FORMULA} {token}",
         name_ja="-1+2",
         name_ko="bell\x07 and tab\there",
         country="FR",
-        level="city",
         population=1500,
         latitude="-45.500000",
         longitude="-3.250000",
         coordinates_basis="context",
     )
-    rows = xlsx_rows(client.get("/regions/?country=FR&export=xlsx"))
+    rows = xlsx_rows(client.get(f"/regions/?q={token}&export=xlsx"))
     record = dict(zip(rows[0], rows[1], strict=True))
     assert len(rows) == 2
-    assert record["name_en"] == "'" + FORMULA
+    assert record["name_en"] == f"'{FORMULA} {token}"
     assert record["name_ja"] == "'-1+2"
     assert record["name_ko"] == "bell and tab\there", "XML cannot hold a bell; a tab is kept"
     assert (record["population"], record["latitude"], record["longitude"]) == (1500, -45.5, -3.25)
 
 
 def test_the_json_download_is_named_and_complete(client):
-    Region.objects.create(slug="json-one", name_en="Json One", country="FR", level="city")
-    response = client.get("/ko/regions/?country=FR&export=json")
+    token = make.new_token()
+    region = make.region(token)
+    response = client.get(f"/ko/regions/?q={token}&export=json")
     assert response["Content-Disposition"] == 'attachment; filename="regions.json"'
-    assert [record["slug"] for record in json.loads(body(response))] == ["json-one"]
+    assert [record["slug"] for record in json.loads(body(response))] == [region.slug]
 
 
 @BY_LIST

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from exchanges.models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from exchanges.record_types import record_types
 
 from .conftest import FIXTURES, SEEDS
 
@@ -29,6 +30,14 @@ def test_every_fixture_record_passes_validation():
             continue
         for record in model.objects.all():
             record.full_clean()
+
+
+@pytest.mark.parametrize("declared", record_types(), ids=lambda declared: declared.short_name)
+def test_every_fixture_record_has_a_page(client, declared):
+    records = declared.model.objects.all()
+    assert records.exists()
+    for record in records:
+        assert client.get(record.get_absolute_url()).status_code == 200, record
 
 
 def test_loading_the_fixtures_twice_changes_no_count():
@@ -99,3 +108,9 @@ def test_the_sister_tie_of_1987():
     tie = SisterTie.objects.get(region_a__slug="gyeongsangnam-do", region_b__slug="yamaguchi")
     assert (tie.tie_type, tie.established_display) == ("sister", "1987")
     assert tie.missions.count() == 3
+
+
+def test_coordinates_in_the_fixtures_are_marked_as_context():
+    placed = Region.objects.exclude(latitude=None)
+    assert placed.count() > 40
+    assert set(placed.values_list("coordinates_basis", flat=True)) == {"context"}

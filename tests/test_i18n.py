@@ -19,9 +19,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from exchanges.models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from exchanges.models.base import format_partial_date
-from exchanges.record_types import record_type_named
+from exchanges.record_types import record_types
+
+from . import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -109,33 +110,44 @@ def untranslated(html: str, locale: str) -> set[str]:
     return found
 
 
-def public_pages() -> list[str]:
+@pytest.fixture
+def records():
+    """One record of each type with every link filled in, and a region tied to three others
+    (so that the pictures draw a hub), built for the test."""
+    token = make.new_token()
+    hub = make.region(
+        token, name_ja="架空県", latitude=35, longitude=135, coordinates_basis="context"
+    )
+    for index in range(3):
+        partner = make.region(
+            token, country="KR", latitude=36 + index, longitude=128, coordinates_basis="context"
+        )
+        make.tie(token, region_a=hub, region_b=partner, **make.year("established", 1990 + index))
+    return {"token": token, "hub": hub} | {
+        declared.short_name: make.linked(declared.model, token) for declared in record_types()
+    }
+
+
+def public_pages(records) -> list[str]:
     """Every kind of public page: home, search, lists, one of each record, the pictures."""
-    details = [
-        model.objects.order_by("pk").first().get_absolute_url()
-        for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Source)
-    ]
-    lists = [
-        record_type_named(name).list_url()
-        for name in ("region", "tie", "firm", "office", "mission", "source")
-    ]
+    details = [records[declared.short_name].get_absolute_url() for declared in record_types()]
+    lists = [declared.list_url() for declared in record_types()]
     pictures = [reverse(f"exchanges:{name}") for name in ("stats", "map", "network")]
     return [
         reverse("exchanges:home"),
-        reverse("exchanges:search") + "?q=Nagasaki",
+        reverse("exchanges:search") + f"?q={records['token']}",
         *lists,
         reverse("exchanges:sistertie-list") + "?pair=JP-KR",
         *details,
-        reverse("exchanges:region-detail", args=["nagasaki"]),
+        records["hub"].get_absolute_url(),
         *pictures,
     ]
 
 
-def admin_pages() -> list[str]:
+def admin_pages(records) -> list[str]:
     pages = [reverse("admin:index")]
-    for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Source):
-        opts = model._meta
-        record = model.objects.order_by("pk").first()
+    for declared in record_types():
+        opts, record = declared.model._meta, records[declared.short_name]
         pages += [
             reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
             reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
@@ -146,9 +158,9 @@ def admin_pages() -> list[str]:
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
-def test_every_public_page_speaks_the_language_of_its_address(client, language):
+def test_every_public_page_speaks_the_language_of_its_address(client, language, records):
     with translation.override(language):
-        urls = public_pages()
+        urls = public_pages(records)
     problems = {}
     for url in urls:
         assert url.startswith(f"/{language}/"), url
@@ -163,9 +175,9 @@ def test_every_public_page_speaks_the_language_of_its_address(client, language):
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
-def test_every_admin_page_speaks_the_language_of_its_address(admin_client, language):
+def test_every_admin_page_speaks_the_language_of_its_address(admin_client, language, records):
     with translation.override(language):
-        urls = admin_pages()
+        urls = admin_pages(records)
     problems = {}
     for url in urls:
         response = admin_client.get(url)
@@ -217,9 +229,10 @@ def test_language_switcher_keeps_the_filters(client):
 
 
 def test_language_switcher_on_pictures_keeps_the_filters(client):
-    html = client.get("/ja/stats/?pair=JP-KR&region=nagasaki").content.decode()
-    assert 'href="/stats/?pair=JP-KR&amp;region=nagasaki"' in html
-    assert 'href="/zh-hans/stats/?pair=JP-KR&amp;region=nagasaki"' in html
+    slug = make.region().slug
+    html = client.get(f"/ja/stats/?pair=JP-KR&region={slug}").content.decode()
+    assert f'href="/stats/?pair=JP-KR&amp;region={slug}"' in html
+    assert f'href="/zh-hans/stats/?pair=JP-KR&amp;region={slug}"' in html
 
 
 def test_unprefixed_addresses_are_english_whatever_the_browser_asks(client):
@@ -227,20 +240,30 @@ def test_unprefixed_addresses_are_english_whatever_the_browser_asks(client):
     assert '<html lang="en">' in response.content.decode()
 
 
+# A Japanese prefecture no fixture holds, named in the four languages.
+PREFECTURE_NAMES = {
+    "name_en": "Kakū Prefecture",
+    "name_ja": "架空県",
+    "name_zh": "架空县",
+    "name_ko": "가쿠현",
+}
+
+
 @pytest.mark.parametrize(
     "language, expected",
-    [("en", "Nagasaki Prefecture"), ("ja", "長崎県"), ("ko", "나가사키현"), ("zh-hans", "长崎县")],
+    [("en", "Kakū Prefecture"), ("ja", "架空県"), ("ko", "가쿠현"), ("zh-hans", "架空县")],
 )
 def test_names_in_the_readers_script_with_the_native_name_beside(client, language, expected):
+    prefecture = make.region(level="prefecture", **PREFECTURE_NAMES)
     with translation.override(language):
-        url = reverse("exchanges:region-detail", args=["nagasaki"])
+        url = prefecture.get_absolute_url()
     heading = re.search(r"<h1>(.*?)</h1>", client.get(url).content.decode(), re.S).group(1)
     assert heading.startswith(expected)
-    if language != "ja":
-        # The native (Japanese) name stands beside the reader's, marked as Japanese.
-        assert '<span class="native" lang="ja">長崎県</span>' in heading
-    else:
-        assert "native" not in heading
+    # The native (Japanese) name stands beside the reader's, marked as Japanese; in Japanese
+    # the name is given once.
+    beside = '<span class="native" lang="ja">架空県</span>' in heading
+    assert beside == (language != "ja")
+    assert ("native" in heading) == (language != "ja")
 
 
 @pytest.mark.parametrize(
@@ -259,7 +282,7 @@ def test_partial_dates_in_each_locales_style(language, year, month):
 
 
 def test_a_tie_page_shows_its_year_in_the_readers_style(client):
-    tie = SisterTie.objects.get(tie_type="sister")
+    tie = make.tie(**make.year("established", 1987))
     with translation.override("ko"):
         url = tie.get_absolute_url()
     assert "1987년" in client.get(url).content.decode()

@@ -17,6 +17,8 @@ from exchanges.models import (
     SisterTie,
 )
 
+from . import factories as make
+
 pytestmark = pytest.mark.django_db
 
 
@@ -244,18 +246,34 @@ class TestOtherRules:
 
 class TestNames:
     def test_native_name_follows_the_country(self):
-        assert Region.objects.get(slug="mitsuke").native_name == "見附市"
-        assert Region.objects.get(slug="gyeongsangnam-do").native_name == "경상남도"
-        assert Region.objects.get(slug="yanji").native_name == "延吉市"
+        japanese = make.region(name_en="Kakū City", name_ja="架空市", name_ko="가쿠시")
+        korean = make.region(country="KR", name_en="Gasang", name_ja="架空道", name_ko="가상도")
+        chinese = make.region(country="CN", name_en="Jiakong", name_zh="架空市", name_ko="가공시")
+        american = make.region(country="US", name_en="Fictional City", name_ja="架空都市")
+        assert [region.native_name for region in (japanese, korean, chinese, american)] == [
+            "架空市",
+            "가상도",
+            "架空市",
+            "Fictional City",
+        ]
+        assert str(korean) == "Gasang (가상도)"
+        assert str(american) == "Fictional City"
 
     def test_name_follows_the_active_language_and_falls_back_to_english(self):
-        erina = Firm.objects.get(name_en="ERINA")
-        region = Region.objects.get(slug="yanbian")
+        firm = make.firm(name_en="Kakū Trading", name_ja="架空商事")
+        region = make.region(
+            country="CN",
+            name_en="Jiakong Prefecture",
+            name_ja="仮想州",
+            name_zh="虚构州",
+            name_ko="가공주",
+        )
         with translation.override("ko"):
-            assert region.name == "연변조선족자치주"
-            assert erina.name == "ERINA"  # no Korean name recorded
+            assert region.name == "가공주"
+            assert firm.name == "Kakū Trading"  # no Korean name recorded
         with translation.override("zh-hans"):
-            assert region.name == "延边朝鲜族自治州"
+            assert region.name == "虚构州"
         with translation.override("ja"):
-            assert region.name == "延辺朝鮮族自治州"
-        assert region.name == "Yanbian Korean Autonomous Prefecture"
+            assert region.name == "仮想州"
+            assert firm.name == "架空商事"
+        assert region.name == "Jiakong Prefecture"

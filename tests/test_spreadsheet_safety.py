@@ -26,6 +26,8 @@ from exchanges import spreadsheets
 from exchanges.models import Firm, Region, SisterTie
 from exchanges.resources import resource_for
 
+from . import factories as make
+
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://example.com","x")'
@@ -297,7 +299,7 @@ def test_a_user_who_may_change_updates_a_region_by_import(admin_client):
 
 @pytest.fixture
 def confirmation(admin_client):
-    sheet = region_sheet(Region.objects.first(), new=NEW_REGION)
+    sheet = region_sheet(make.region(), new=NEW_REGION)
     return confirm_data(preview(admin_client, Region, "regions.csv", sheet))
 
 

@@ -1,0 +1,247 @@
+"""What each method filter must find and leave out, per record type.
+
+A filter that reads a field by its ``field_name`` (a choice, a year, a linked region's slug) is
+checked from the field alone by ``record_type_cases.field_filter_cases``; ``q``,
+``updated_since`` and ``source`` are checked alike for every type. A filter whose ``method``
+decides what it selects says so here: each case is a query, the records it must select (hits)
+and those it must leave out (misses), all built for it with the token the test gives. The test
+restricts every query to that token (``q``), so that the records of the fixtures never count.
+"""
+
+from dataclasses import dataclass, field
+
+from exchanges.models import Firm, Mission, OverseasOffice, SisterTie, Source
+
+from . import factories as make
+
+
+@dataclass
+class FilterCase:
+    query: dict
+    hits: list
+    misses: list = field(default_factory=list)
+    token: str = ""  # the word every record of the case carries, set by the test
+
+
+def regions_within(token):
+    """A region, one within it and one within that, and a region outside them."""
+    top = make.region(token, level="prefecture")
+    child = make.region(token, parent=top)
+    grandchild = make.region(token, level="district", parent=child)
+    return top, child, grandchild, make.region(token)
+
+
+def one_per_country(token, *countries):
+    return [make.region(token, country=country) for country in countries]
+
+
+# --- ties ---------------------------------------------------------------------------------
+
+
+def tie_country(token):
+    jp, kr, cn = one_per_country(token, "JP", "KR", "CN")
+    hits = [
+        make.tie(token, region_a=cn, region_b=jp),
+        make.tie(token, region_a=kr, region_b=cn),
+    ]
+    return [FilterCase({"country": "CN"}, hits, [make.tie(token, region_a=jp, region_b=kr)])]
+
+
+def tie_pair(token):
+    jp, kr, cn, kr2 = one_per_country(token, "JP", "KR", "CN", "KR")
+    hits = [make.tie(token, region_a=jp, region_b=kr), make.tie(token, region_a=kr2, region_b=jp)]
+    misses = [make.tie(token, region_a=jp, region_b=cn), make.tie(token, region_a=kr, region_b=kr2)]
+    # Either order, in either case.
+    return [FilterCase({"pair": "kr-jp"}, hits, misses)]
+
+
+def tie_region(token):
+    top, child, grandchild, outside = regions_within(token)
+    hits = [
+        make.tie(token, region_a=top),
+        make.tie(token, region_b=child),
+        make.tie(token, region_a=grandchild),
+    ]
+    return [FilterCase({"region": top.slug}, hits, [make.tie(token, region_a=outside)])]
+
+
+def tie_partner(token):
+    """Alone, the ties on either side of the region and those within it; with ``region``, only
+    the ties between the two."""
+    top, child, _grandchild, outside = regions_within(token)
+    other = make.region(token, country="KR")
+    with_region = FilterCase(
+        {"region": other.slug, "partner": top.slug},
+        hits=[
+            make.tie(token, region_a=other, region_b=top),
+            make.tie(token, region_a=child, region_b=other),
+        ],
+        misses=[make.tie(token, region_a=other, region_b=outside), make.tie(token, region_a=top)],
+    )
+    alone = FilterCase(
+        {"partner": top.slug},
+        hits=[*with_region.hits, with_region.misses[1]],
+        misses=[with_region.misses[0]],
+    )
+    return [alone, with_region]
+
+
+# --- firms --------------------------------------------------------------------------------
+
+
+def firm_region(token):
+    top, child, grandchild, outside = regions_within(token)
+    hits = [make.firm(token, region=place) for place in (top, child, grandchild)]
+    misses = [make.firm(token, region=outside), make.firm(token)]
+    return [FilterCase({"region": top.slug}, hits, misses)]
+
+
+# --- offices ------------------------------------------------------------------------------
+
+
+def office_run_by(token, operator_country, host_country, by_firm=False):
+    host = make.region(token, country=host_country)
+    if by_firm:
+        return make.office(
+            token, operator_firm=make.firm(token, country=operator_country), host_region=host
+        )
+    operator = make.region(token, country=operator_country)
+    return make.office(token, operator_region=operator, host_region=host)
+
+
+def office_country(token):
+    hits = [
+        office_run_by(token, "JP", "KR"),
+        office_run_by(token, "KR", "JP"),
+        office_run_by(token, "KR", "CN", by_firm=True),
+    ]
+    return [FilterCase({"country": "KR"}, hits, [office_run_by(token, "JP", "CN")])]
+
+
+def office_operator_country(token):
+    hits = [office_run_by(token, "KR", "JP"), office_run_by(token, "KR", "CN", by_firm=True)]
+    # An office a region runs is that region's, whatever firm runs it with the region.
+    both = office_run_by(token, "JP", "CN")
+    both.operator_firm = make.firm(token, country="KR")
+    both.save()
+    return [FilterCase({"operator_country": "KR"}, hits, [office_run_by(token, "JP", "KR"), both])]
+
+
+def office_pair(token):
+    hits = [
+        office_run_by(token, "JP", "KR"),
+        office_run_by(token, "KR", "JP"),
+        office_run_by(token, "KR", "JP", by_firm=True),
+    ]
+    misses = [office_run_by(token, "JP", "CN"), office_run_by(token, "KR", "KR")]
+    return [FilterCase({"pair": "JP-KR"}, hits, misses)]
+
+
+def office_region(token):
+    top, child, _grandchild, outside = regions_within(token)
+    hits = [
+        make.office(token, operator_region=top),
+        make.office(token, host_region=child),
+    ]
+    return [FilterCase({"region": top.slug}, hits, [make.office(token, host_region=outside)])]
+
+
+def office_host_region(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    hits = [make.office(token, host_region=top), make.office(token, host_region=child)]
+    # The region it runs offices from does not count.
+    return [FilterCase({"host_region": top.slug}, hits, [make.office(token, operator_region=top)])]
+
+
+# --- missions -----------------------------------------------------------------------------
+
+
+def mission_between(token, origins=(), destinations=()):
+    return make.mission(
+        token,
+        origin_regions=one_per_country(token, *origins),
+        destination_regions=one_per_country(token, *destinations),
+    )
+
+
+def mission_country(token):
+    hits = [
+        mission_between(token, ["CN"], ["JP"]),
+        mission_between(token, ["KR"], ["CN"]),
+        mission_between(token, ["JP", "CN"], ["KR"]),  # regions of several countries
+    ]
+    misses = [mission_between(token, ["JP"], ["KR"]), mission_between(token)]
+    return [FilterCase({"country": "CN"}, hits, misses)]
+
+
+def mission_origin_country(token):
+    hits = [mission_between(token, ["CN"], ["JP"]), mission_between(token, ["JP", "CN"], [])]
+    misses = [mission_between(token, ["JP"], ["CN"]), mission_between(token)]
+    return [FilterCase({"origin_country": "CN"}, hits, misses)]
+
+
+def mission_destination_country(token):
+    hits = [mission_between(token, ["JP"], ["CN"]), mission_between(token, [], ["KR", "CN"])]
+    misses = [mission_between(token, ["CN"], ["JP"]), mission_between(token)]
+    return [FilterCase({"destination_country": "CN"}, hits, misses)]
+
+
+def mission_pair(token):
+    hits = [
+        mission_between(token, ["JP"], ["KR"]),
+        mission_between(token, ["KR"], ["JP"]),
+        mission_between(token, ["JP", "CN"], ["KR"]),
+    ]
+    misses = [mission_between(token, ["JP"], ["CN"]), mission_between(token, ["JP"], ["JP"])]
+    return [FilterCase({"pair": "JP-KR"}, hits, misses)]
+
+
+def mission_region(token):
+    top, child, _grandchild, outside = regions_within(token)
+    hits = [
+        make.mission(token, origin_regions=[top]),
+        make.mission(token, destination_regions=[child]),
+    ]
+    misses = [make.mission(token, origin_regions=[outside], destination_regions=[outside])]
+    return [FilterCase({"region": top.slug}, hits, misses)]
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def source_country(token):
+    """The sources a region of the country cites; a tie of that country's regions does not
+    count."""
+    korean, japanese = one_per_country(token, "KR", "JP")
+    cited_by_korea, cited_by_japan, cited_by_a_tie = (make.source(token) for _ in range(3))
+    make.cite(korean, cited_by_korea)
+    make.cite(japanese, cited_by_japan)
+    make.cite(make.tie(token, region_a=make.region(token, country="KR")), cited_by_a_tie)
+    misses = [cited_by_japan, cited_by_a_tie, make.source(token)]
+    return [FilterCase({"country": "KR"}, [cited_by_korea], misses)]
+
+
+METHOD_FILTER_CASES = {
+    SisterTie: {
+        "country": tie_country,
+        "pair": tie_pair,
+        "region": tie_region,
+        "partner": tie_partner,
+    },
+    Firm: {"region": firm_region},
+    OverseasOffice: {
+        "country": office_country,
+        "operator_country": office_operator_country,
+        "pair": office_pair,
+        "region": office_region,
+        "host_region": office_host_region,
+    },
+    Mission: {
+        "country": mission_country,
+        "origin_country": mission_origin_country,
+        "destination_country": mission_destination_country,
+        "pair": mission_pair,
+        "region": mission_region,
+    },
+    Source: {"country": source_country},
+}
