@@ -90,13 +90,17 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
+# The suite runs in one pytest-xdist worker per core, each with a test database of its own
+# (test_<name>_gw0, …); TEST_WORKERS=0 runs it in a single process.
+TEST_WORKERS ?= auto
+
 test: install-dev migrations-check lint browser compile-messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The API against its schema with every schemathesis check and a deeper budget per operation
 # than make test gives it (anonymous and with a token that may write; several minutes).
 test-api: install-dev compile-messages
-	SCHEMATHESIS_EXAMPLES=100 $(BIN)/pytest tests/test_api_schemathesis.py
+	SCHEMATHESIS_EXAMPLES=100 $(BIN)/pytest -n $(TEST_WORKERS) tests/test_api_schemathesis.py
 
 check: test
 

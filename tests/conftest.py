@@ -1,5 +1,8 @@
 import contextlib
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test sees the directory as `make run` serves it: all fixtures loaded."""
     with django_db_blocker.unblock():
         call_command("load_fixtures", *FIXTURES, verbosity=0)
+
+
+def within_one_minute(seconds: float = 10) -> None:
+    """Request limits count in windows of a calendar minute (exchanges/ratelimits.py), and a
+    count that a new minute cuts in two never reaches its limit. A test that counts requests
+    against a per-minute limit calls this first: with less than ``seconds`` left of the current
+    minute, it waits for the next one to begin."""
+    left = 60 - time.time() % 60
+    if left < seconds:
+        time.sleep(left + 0.05)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file that ``manage.py migrate`` brought up to date, once a session (once in
+    each worker of a parallel run). Tests that need a migrated database of their own, to serve
+    or to fill through manage.py, copy it: migrating takes far longer than copying."""
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+        cwd=REPO,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return path
 
 
 def restore_directory() -> None:

@@ -1,12 +1,14 @@
 """Whole-database copies: backup and restore, dumpdata and loaddata, and fixture loads that never
 overwrite staff's work. The round trips run on scratch databases of their own (a temporary
-SQLite file; a PostgreSQL database created and dropped here), through manage.py as staff run it.
+SQLite file; a PostgreSQL database created and dropped here), through manage.py as staff run it;
+each starts as a copy of a database migrated once a session.
 """
 
 import datetime
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,26 +37,47 @@ ENGINES = ["sqlite", pytest.param("postgresql", marks=on_postgresql)]
 # Scratch databases, reached through manage.py in a process of their own.
 
 
-@contextmanager
-def scratch_database(vendor: str, directory: Path):
-    """The DATABASE_URL of a new, migrated database, dropped afterwards."""
-    if vendor == "sqlite":
-        url = f"sqlite:///{directory / 'scratch.sqlite3'}"
-        manage(url, "migrate", "--no-input")
-        yield url
-        return
+@pytest.fixture(scope="session")
+def scratch_database(migrated_sqlite):
+    """Opens a new, migrated database: ``with scratch_database(vendor, directory) as url``
+    gives its DATABASE_URL and drops it afterwards. Each is a copy of a database that manage.py
+    migrate brought up to date once a session: conftest's SQLite file, or a PostgreSQL template
+    database made here on first use (dropped at the end of the session)."""
+    templates = {}
+
+    @contextmanager
+    def scratch(vendor: str, directory: Path):
+        if vendor == "sqlite":
+            path = directory / "scratch.sqlite3"
+            shutil.copyfile(migrated_sqlite, path)
+            yield f"sqlite:///{path}"
+            return
+        if "postgresql" not in templates:
+            templates["postgresql"] = template = postgresql_name("template")
+            postgresql_admin(f'CREATE DATABASE "{template}"')
+            manage(postgresql_url(template), "migrate", "--no-input")
+        name = postgresql_name("scratch")
+        postgresql_admin(f'CREATE DATABASE "{name}" TEMPLATE "{templates["postgresql"]}"')
+        try:
+            yield postgresql_url(name)
+        finally:
+            postgresql_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    yield scratch
+    for template in templates.values():
+        postgresql_admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+def postgresql_name(kind: str) -> str:
+    return f"{connection.settings_dict['NAME']}_{kind}_{uuid.uuid4().hex[:8]}"
+
+
+def postgresql_url(name: str) -> str:
     params = connection.settings_dict
-    name = f"{params['NAME']}_scratch_{uuid.uuid4().hex[:8]}"
     credentials = quote(params["USER"] or "")
     if params["PASSWORD"]:
         credentials += ":" + quote(params["PASSWORD"])
-    url = f"postgres://{credentials}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
-    postgresql_admin(f'CREATE DATABASE "{name}"')
-    try:
-        manage(url, "migrate", "--no-input")
-        yield url
-    finally:
-        postgresql_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return f"postgres://{credentials}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
 
 
 def postgresql_admin(sql: str) -> None:
@@ -195,7 +218,7 @@ def cache_tables() -> set[str]:
 
 
 @pytest.mark.parametrize("vendor", ENGINES)
-def test_a_restore_gives_back_every_row_of_every_table(vendor, tmp_path):
+def test_a_restore_gives_back_every_row_of_every_table(vendor, tmp_path, scratch_database):
     backup = tmp_path / f"copy.{vendor}"
     with scratch_database(vendor, tmp_path) as url:
         manage(url, code=FILL)
@@ -222,7 +245,7 @@ def to_milliseconds(rows: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("vendor", ENGINES)
-def test_a_whole_database_dump_loads_into_an_empty_database(vendor, tmp_path):
+def test_a_whole_database_dump_loads_into_an_empty_database(vendor, tmp_path, scratch_database):
     """dumpdata of every table, history included, then loaddata into a new database. Setting
     the loaded many-to-many fields used to write history rows of their own, under ids the dump
     held (PostgreSQL refused them) or beside them (SQLite doubled them); the link tables are
@@ -269,7 +292,7 @@ print(largest, SisterTie.objects.create(region_a=a, region_b=b, tie_type="other"
 """
 
 
-def test_restore_refuses_a_file_that_is_no_backup(tmp_path):
+def test_restore_refuses_a_file_that_is_no_backup(tmp_path, scratch_database):
     with scratch_database("sqlite", tmp_path) as url:
         before = snapshot(url)
         not_a_backup = tmp_path / "notes.sqlite3"
