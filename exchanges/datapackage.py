@@ -66,17 +66,19 @@ from .models import (
     SisterTie,
     Source,
 )
-from .models.base import DirectoryRecord, LinkRow
+from .models.base import LinkRow
 from .models.derived import DerivedField
 from .models.history import has_history
-from .models.querysets import is_cited
+from .models.querysets import is_cited, keeps_update_time
+from .record_types import record_types
 from .spreadsheets import QUOTE
 
 NAME = "regiontrade"
 ZIP_NAME = f"{NAME}.zip"
 DESCRIPTOR_NAME = "datapackage.json"
 DATA_FOLDER = "data/"  # where the CSV files lie in the zip and in a written directory
-# Each record type, followed in the package by the link tables of its many-to-many fields.
+# The package's tables in order, each followed by the link tables of its many-to-many fields;
+# a record type not named here (record_types) comes after them.
 RECORD_MODELS = (
     Region,
     ExchangeArea,
@@ -330,7 +332,8 @@ def resource_name(model) -> str:
 
 def package_models() -> list[type[models.Model]]:
     ordered = []
-    for model in RECORD_MODELS:
+    unnamed = [declared.model for declared in record_types() if declared.model not in RECORD_MODELS]
+    for model in (*RECORD_MODELS, *unnamed):
         ordered.append(model)
         for many in model._meta.local_many_to_many:
             through = many.remote_field.through
@@ -452,8 +455,8 @@ def last_change() -> datetime.datetime | None:
     any change history (deletions and changes of links are in their owner's history). Each is
     a maximum that the column's index answers."""
     stamps = []
-    for model in RECORD_MODELS:
-        if issubclass(model, DirectoryRecord):
+    for model in package_models():
+        if keeps_update_time(model):
             stamps.append(model._default_manager.aggregate(latest=Max("updated"))["latest"])
         if has_history(model):
             stamps.append(model.history.aggregate(latest=Max("history_date"))["latest"])
