@@ -341,7 +341,9 @@ def search(request):
     if query:
         for searched in record_types():
             filterset_class = component(filters.DirectoryFilterSet, searched.model)
-            matches = filterset_class({"q": query}, queryset=searched.model.objects.listed()).qs
+            # A preview shows names and links: the lists' joins, not their prefetched links.
+            shown = searched.model.objects.listed().prefetch_related(None)
+            matches = filterset_class({"q": query}, queryset=shown).qs
             groups.append(
                 {
                     "title": searched.verbose_name_plural,
