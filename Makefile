@@ -95,12 +95,13 @@ browser:
 TEST_WORKERS ?= auto
 
 test: install-dev migrations-check lint browser compile-messages
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 
-# The API against its schema with every schemathesis check and a deeper budget per operation
-# than make test gives it (anonymous and with a token that may write; several minutes).
+# The API against its schema with every schemathesis check, a deeper budget per operation than
+# make test gives it and the coverage phase's boundary cases (anonymous and with a token that
+# may write; several minutes).
 test-api: install-dev compile-messages
-	SCHEMATHESIS_EXAMPLES=100 $(BIN)/pytest -n $(TEST_WORKERS) tests/test_api_schemathesis.py
+	SCHEMATHESIS_EXAMPLES=100 SCHEMATHESIS_PHASES=examples,coverage,fuzzing $(BIN)/pytest -n $(TEST_WORKERS) tests/test_api_schemathesis.py
 
 check: test
 

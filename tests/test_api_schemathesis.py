@@ -5,8 +5,12 @@ check schemathesis has: no server error; every answer documented (status code, c
 headers) and matching its schema; valid input accepted and invalid input refused; writes refused
 without a token; 405 for a method an address does not take. ``schemathesis.toml`` tells two of
 the checks what the API documents beyond its JSON Schema (the rules a write must keep).
-Derandomised, so a CI run is reproducible. ``make test`` gives each operation a small budget
-(SCHEMATHESIS_EXAMPLES, 3 unless set); ``make test-api`` runs this module alone with 100.
+Derandomised, so a CI run is reproducible.
+
+``make test`` runs the explicit examples and a small budget of generated cases per operation
+(SCHEMATHESIS_EXAMPLES, 3 unless set). ``make test-api`` runs this module alone with 100 and
+adds the coverage phase (SCHEMATHESIS_PHASES), whose boundary cases do not heed that budget:
+more than a thousand for a list with many filters.
 """
 
 import os
@@ -24,6 +28,7 @@ from regiontrade.wsgi import application
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
+PHASES = os.environ.get("SCHEMATHESIS_PHASES", "examples,fuzzing").split(",")
 
 # The same bounded, reproducible run for every operation, anonymous or with a token.
 bounded = settings(
@@ -34,6 +39,7 @@ bounded = settings(
 )
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+schema.config.phases.update(phases=PHASES)
 
 
 @pytest.fixture(autouse=True)
