@@ -7,13 +7,13 @@ import pytest
 import yaml
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from exchanges.models import Mission, SisterTie, TieType
 from exchanges.record_types import record_type_named
+from tests.query_counts import RecordQueries
 
 from . import factories as make
 from .conftest import within_one_minute
@@ -214,7 +214,7 @@ def test_list_endpoints_run_the_same_queries_for_5_and_50_rows(api, name):
     for rows in (5, 50):
         savepoint = connection.savepoint()
         query = MAKERS[name](rows)
-        with CaptureQueriesContext(connection) as queries:
+        with RecordQueries() as queries:
             response = api.get(f"/api/v1/{record_type_named(name).segment}/?{query}")
         assert len(response.json()["results"]) == rows
         counts[rows] = len(queries)

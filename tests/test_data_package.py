@@ -15,7 +15,6 @@ import frictionless
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from exchanges import datapackage
 from exchanges.models import (
@@ -29,6 +28,7 @@ from exchanges.models import (
     SisterTie,
     Source,
 )
+from tests.query_counts import RecordQueries
 
 from .conftest import within_one_minute
 
@@ -448,7 +448,7 @@ def test_zip_queries_do_not_grow_with_rows(client, directory):
     for n in (5, 50):
         savepoint = connection.savepoint()
         grow(n)
-        with CaptureQueriesContext(connection) as queries:
+        with RecordQueries() as queries:
             content = download_zip(client)
         connection.savepoint_rollback(savepoint)
         counts[n], sizes[n] = len(queries), len(content)

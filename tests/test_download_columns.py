@@ -7,9 +7,9 @@ import json
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from exchanges.models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from tests.query_counts import RecordQueries
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_download_queries_do_not_grow_with_rows(client, sources):
         savepoint = connection.savepoint()
         star(n, sources)
         for url, export in DOWNLOADS:
-            with CaptureQueriesContext(connection) as queries:
+            with RecordQueries() as queries:
                 response = client.get(url, {"export": export, "source": sources[0].pk})
                 content = b"".join(response.streaming_content)
             counts[url, export, n], sizes[url, export, n] = len(queries), len(content)

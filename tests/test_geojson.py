@@ -6,11 +6,11 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from geojson_pydantic import FeatureCollection
 from rest_framework.test import APIClient
 
 from exchanges.models import Firm, OverseasOffice, Region, SisterTie
+from tests.query_counts import RecordQueries
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +241,7 @@ def test_a_collection_costs_the_same_queries_for_5_and_50_records(client, places
     for count in (5, 50):
         savepoint = connection.savepoint()
         add_ties(count)
-        with CaptureQueriesContext(connection) as queries:
+        with RecordQueries() as queries:
             data = collection(
                 client.get(f"{url}&export=geojson" if "?" in url else f"{url}?export=geojson")
             )

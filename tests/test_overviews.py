@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exchanges.models import (
@@ -30,6 +29,7 @@ from exchanges.models import (
     TieType,
 )
 from exchanges.pictures import charts, network, tie_map
+from tests.query_counts import RecordQueries
 
 from . import factories as make
 
@@ -414,7 +414,7 @@ def test_pictures_run_the_same_queries_for_5_and_50_records(client):
         query = make_star(n)  # once for every picture: building is the slow part
         for path in PICTURES:
             cache.clear()  # the records are new but uncommitted: no new data version
-            with CaptureQueriesContext(connection) as queries:
+            with RecordQueries() as queries:
                 response = client.get(f"{path}?{query}")
             assert response.status_code == 200, path
             counts[path, n] = len(queries)

@@ -9,11 +9,11 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exchanges.models import SisterTie
 from exchanges.record_types import record_type_named, record_types
+from tests.query_counts import RecordQueries
 
 from . import factories as make
 
@@ -287,7 +287,7 @@ MAKERS = {
 
 
 def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
+    with RecordQueries() as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries), response

@@ -8,13 +8,13 @@ from unittest.mock import patch
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from exchanges import filters
 from exchanges.models import Citation, Firm, Region, SisterTie, Source
 from exchanges.record_types import record_types
+from tests.query_counts import RecordQueries
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +249,7 @@ def test_the_feed_runs_the_same_queries_for_few_and_many_changes(api):
         savepoint = connection.savepoint()
         for number in range(size):
             region(f"sync-count-{number}", when=at(seconds=number))
-        with CaptureQueriesContext(connection) as queries:
+        with RecordQueries() as queries:
             page = feed(api, since="2099-01-02", page_size=50)
         assert len(page["results"]) == size
         counts[size] = len(queries)
