@@ -3,7 +3,8 @@
 Every record admin shares ``DirectoryAdmin``: spreadsheet import/export with a preview
 (``admin_imports.py``), a change history with the fields that changed, the record's citations
 inline, lists of linked records (``admin_links.py``), and saves that never undo a colleague's
-change or answer a 500 (``admin_guards.py``).
+change or answer a 500 (``admin_guards.py``). A partial date is one text box that takes what
+staff write (1996年7月, July 1996, 平成8年7月): the model field's own form field, in every form.
 """
 
 from django.contrib import admin
@@ -177,8 +178,8 @@ class SisterTieAdmin(DirectoryAdmin):
             _("Dates and status"),
             {
                 "fields": (
-                    ("established", "established_precision"),
-                    ("ended", "ended_precision"),
+                    "established",
+                    "ended",
                     "status",
                     "end_reason",
                 )
@@ -277,7 +278,7 @@ class OverseasOfficeAdmin(DirectoryAdmin):
     fieldsets = (
         (None, {"fields": ("kind", "status", "operator_region", "operator_firm", "host_region")}),
         (_("Names"), {"fields": NAME_FIELDS}),
-        (_("Dates"), {"fields": (("opened", "opened_precision"), ("closed", "closed_precision"))}),
+        (_("Dates"), {"fields": ("opened", "closed")}),
         (_("People and work"), {"fields": ("head_name", "head_title", "functions")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
@@ -315,8 +316,8 @@ class MissionAdmin(DirectoryAdmin):
             _("When and where"),
             {
                 "fields": (
-                    ("start", "start_precision"),
-                    ("end", "end_precision"),
+                    "start",
+                    "end",
                     "venue",
                 )
             },

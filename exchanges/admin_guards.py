@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from .integrity import current_version, last_change, violation_message, violation_of
+from .models.rules import entered_with
 
 VERSION_FIELD = "opened_version"
 
@@ -42,8 +43,9 @@ class GuardedForm(forms.ModelForm):
         self.refuse_stale_version(cleaned_data.get(VERSION_FIELD))
         violation = self.database_violation
         if violation is not None:
-            if violation.field in self.fields:
-                self.add_error(violation.field, violation.message)
+            field = entered_with(self._meta.model, violation.field or "")
+            if field in self.fields:
+                self.add_error(field, violation.message)
             else:
                 self.add_error(None, violation_message(violation))
         return cleaned_data

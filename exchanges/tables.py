@@ -20,7 +20,8 @@ from django_tables2.utils import OrderByTuple
 
 from .cells import attribute_reader, cell_renderer
 from .models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
-from .models.base import DatePrecision, MultilingualNames, format_partial_date
+from .models.base import MultilingualNames
+from .partial_dates import DatePrecision, format_partial_date
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
 

@@ -337,3 +337,47 @@ def test_admin_and_api_docs_work_under_the_content_security_policy(
     assert page.locator(".swagger-ui .opblock-tag").count() >= 6
     assert violations == []
     assert page.console_errors == []
+
+
+def test_staff_enter_a_month_as_they_write_it_and_the_tie_page_shows_it(
+    page, live_server, django_user_model, directory
+):
+    """A staff member signs in to the Japanese admin, adds a tie typing its month as a Japanese
+    reader writes it, and the tie's page in Japanese shows that month."""
+    from django.contrib.auth.models import Permission
+    from django.utils import translation
+
+    keeper = django_user_model.objects.create_user(
+        "date-keeper", password="pw-date-keeper-1", is_staff=True
+    )
+    keeper.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_sistertie", "change_sistertie", "view_sistertie", "view_region"]
+        )
+    )
+    prefecture, autonomous = directory["prefecture"], directory["autonomous"]
+    page.goto(f"{live_server.url}/ja/admin/")
+    page.fill("#id_username", "date-keeper")
+    page.fill("#id_password", "pw-date-keeper-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/ja/admin/")
+    page.goto(f"{live_server.url}/ja/admin/exchanges/sistertie/add/")
+    for field, name in [("region_a", "架空県"), ("region_b", "架空朝鲜族自治州")]:
+        page.click(f"[aria-labelledby='select2-id_{field}-container']")
+        page.locator(".select2-dropdown .select2-search__field").fill(directory["token"])
+        page.locator(".select2-results__option", has_text=name).click()
+    page.select_option("#id_tie_type", "sister")
+    assert page.locator("#id_established_precision").count() == 0  # one box for the date
+    page.fill("#id_established", "1996年7月")
+    screenshot(page, "admin-tie-month-ja")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/ja/admin/exchanges/sistertie/")
+
+    tie = SisterTie.objects.get(region_a=prefecture, region_b=autonomous, tie_type="sister")
+    assert (str(tie.established), tie.established_precision) == ("1996-07-01", "month")
+    with translation.override("ja"):
+        address = tie.get_absolute_url()
+    page.goto(live_server.url + address)
+    assert "1996年7月" in page.locator("dl.facts").inner_text()
+    screenshot(page, "tie-month-ja")
+    assert page.console_errors == []

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from exchanges.models.base import format_partial_date
+from exchanges.partial_dates import format_partial_date
 from exchanges.record_types import record_types
 
 from . import factories as make

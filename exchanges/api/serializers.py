@@ -24,7 +24,7 @@ from ..models import (
     SisterTie,
     Source,
 )
-from ..models.base import MultilingualNames
+from ..models.base import MultilingualNames, PartialDateField
 from . import schema  # noqa: F401  (registers how the schema shows linked records)
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
@@ -83,6 +83,14 @@ class RecordSerializer(serializers.ModelSerializer):
     def __init__(self, *args, nested=False, **kwargs):
         self.nested = nested
         super().__init__(*args, **kwargs)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, PartialDateField):
+            # The API writes a partial date as an ISO date and its precision, not as people
+            # type it in the admin.
+            field_kwargs["help_text"] = model_field.stored_help_text
+        return field_class, field_kwargs
 
     def get_field_names(self, declared_fields, info):
         names = super().get_field_names(declared_fields, info)

@@ -1,5 +1,6 @@
+from ..partial_dates import DatePrecision
 from . import history  # noqa: F401  (receivers)
-from .base import AmountUnit, Currency, DatePrecision
+from .base import AmountUnit, Currency
 from .firms import Firm, FirmKind, SalesRoute
 from .missions import Mission, MissionKind
 from .offices import OfficeKind, OfficeStatus, OverseasOffice

@@ -2,21 +2,29 @@
 
 - ``MultilingualNames``: the four name columns and the properties that pick one.
 - Partial dates: a ``DateField`` plus a precision (year, month or day), because sources say
-  "1987" or "July 1996" as often as a full date. ``partial_date_fields`` declares the pair,
-  ``partial_date_constraints`` makes the database refuse a precision that contradicts the value.
+  "1987" or "July 1996" as often as a full date. ``partial_date_fields`` declares the pair
+  (forms edit it as one text box, ``exchanges.partial_dates``), ``partial_date_constraints``
+  makes the database refuse a precision that contradicts the value.
 - ``DirectoryRecord``: citations, notes and timestamps that every record carries, and its
   rules reported on their fields (``rules.RuledModel``).
 """
 
-import datetime
-
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
-from django.utils import formats
-from django.utils.translation import get_language, pgettext
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..partial_dates import (
+    EXAMPLES,
+    DatePrecision,
+    PartialDate,
+    PartialDateFormField,
+    as_partial_date,
+)
 from .rules import RuledModel
 
 # The language a country's own names are written in; anything else is shown in English.
@@ -83,21 +91,95 @@ class MultilingualNames(models.Model):
         return self.name_in(get_language() or "en")
 
 
-class DatePrecision(models.TextChoices):
-    YEAR = "year", _("year")
-    MONTH = "month", _("month")
-    DAY = "day", _("day")
+class PartialDateField(models.DateField):
+    """The date of a partial date; its precision is the ``<name>_precision`` field beside it
+    (``DatePrecisionField``). Forms edit the two as one text box that takes what people write
+    (``partial_dates.PartialDateFormField``); everywhere else it is a plain date column."""
+
+    # What the date means where it is written apart from its precision (the API).
+    stored_help_text = _("For a year alone enter 1 January of it; for a month, its first day.")
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        self.precision_name = f"{name}_precision"
+
+    def deconstruct(self):
+        # The column is a plain date: migrations need nothing of this class.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        try:
+            precision = self.model._meta.get_field(self.precision_name)
+        except FieldDoesNotExist:
+            precision = None
+        if not isinstance(precision, DatePrecisionField):
+            errors.append(
+                checks.Error(
+                    f"A partial date needs its precision beside it, as {self.precision_name}.",
+                    hint="Declare both with partial_date_fields().",
+                    obj=self,
+                    id="exchanges.E010",
+                )
+            )
+        return errors
+
+    def value_from_object(self, obj):
+        """The date with its precision, so that a form shows "1996年7月" rather than a day."""
+        value = super().value_from_object(obj)
+        if value is None:
+            return None
+        precision = getattr(obj, self.precision_name)
+        if precision not in DatePrecision.values:
+            precision = DatePrecision.DAY  # a record the rules would refuse: shown to the day
+        return PartialDate(value, precision)
+
+    def value_to_string(self, obj):
+        # What serializers (fixtures, backups) write: the date alone, beside its precision.
+        value = getattr(obj, self.attname)
+        return "" if value is None else value.isoformat()
+
+    def formfield(self, **kwargs):
+        # A calendar widget (the admin's) could only write a day: the field's own text box.
+        kwargs.pop("widget", None)
+        return super().formfield(**{**kwargs, "form_class": PartialDateFormField})
+
+    def save_form_data(self, instance, data):
+        """Sets the date and its precision from the form's one value."""
+        value = as_partial_date(data)
+        setattr(instance, self.attname, None if value is None else value.date)
+        setattr(instance, self.precision_name, "" if value is None else str(value.precision))
+
+
+class DatePrecisionField(models.CharField):
+    """The precision of a partial date. It has no input of its own in forms: it is typed with
+    its date (``PartialDateField``), which also carries its rules' messages there."""
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        self.entered_with = name.removesuffix("_precision")
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+    def formfield(self, **kwargs):
+        return None
 
 
 def partial_date_fields(verbose_name, precision_verbose_name):
     """A nullable date and its precision, to be assigned as ``x, x_precision = ...``."""
-    date_field = models.DateField(
+    date_field = PartialDateField(
         verbose_name,
         null=True,
         blank=True,
-        help_text=_("For a year alone enter 1 January of it; for a month, its first day."),
+        help_text=format_lazy(
+            _("A year, a month or a day, as the source gives it: {examples}."),
+            examples=EXAMPLES,
+        ),
     )
-    precision_field = models.CharField(
+    precision_field = DatePrecisionField(
         precision_verbose_name,
         max_length=5,
         choices=DatePrecision.choices,
@@ -105,6 +187,15 @@ def partial_date_fields(verbose_name, precision_verbose_name):
         help_text=_("How much of the date the source states: the year, the month or the day."),
     )
     return date_field, precision_field
+
+
+def partial_date_pairs(model) -> list[tuple[str, str]]:
+    """The partial dates of ``model``: (date field, precision field) names."""
+    return [
+        (field.name, field.precision_name)
+        for field in model._meta.concrete_fields
+        if isinstance(field, PartialDateField)
+    ]
 
 
 def partial_date_constraints(model_label: str, field: str) -> list[models.CheckConstraint]:
@@ -146,18 +237,6 @@ def date_order_constraint(
         name=f"{model_label}_{end}_not_before_{start}",
         violation_error_message=message,
     )
-
-
-def format_partial_date(value: datetime.date | None, precision: str) -> str:
-    """A partial date in the active locale's style: "1987", "July 1996", "15 October 2008"."""
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        # Locale formats have no "year alone" pattern: 1987, 1987年, 1987년.
-        return pgettext("a date known only to the year", "%(year)s") % {"year": value.year}
-    if precision == DatePrecision.MONTH:
-        return formats.date_format(value, "YEAR_MONTH_FORMAT")
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 class Currency(models.TextChoices):

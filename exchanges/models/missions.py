@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..partial_dates import format_partial_date
 from ..record_types import record_type
 from .base import (
     NAME_LANGUAGES,
@@ -17,7 +18,6 @@ from .base import (
     MultilingualNames,
     amount_constraints,
     date_order_constraint,
-    format_partial_date,
     partial_date_constraints,
     partial_date_fields,
 )

@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ..partial_dates import format_partial_date
 from ..record_types import record_type
 from .base import (
     DirectoryRecord,
     MultilingualNames,
     date_order_constraint,
-    format_partial_date,
     partial_date_constraints,
     partial_date_fields,
 )

@@ -7,7 +7,7 @@ forms, the admin, the API and spreadsheet imports) reports it on its field, and
 that check. ``clean()`` keeps only what no constraint can express.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, router
 from django.db.models.expressions import F
 
@@ -78,6 +78,16 @@ def constraint_field(model, constraint) -> str | None:
     return rule_field(constraint_fields(model, constraint), constraint.name)
 
 
+def entered_with(model, name: str) -> str:
+    """The field whose form input sets ``name``: a partial date's precision is typed in its
+    date's one text box (``base.DatePrecisionField.entered_with``); any other field is its own."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return getattr(field, "entered_with", None) or name
+
+
 class RuledModel(models.Model):
     """A record whose ``Meta.constraints`` are its rules: ``full_clean()`` reports each broken
     one with its own message on its field, where Django reports a rule over several fields on
@@ -88,6 +98,14 @@ class RuledModel(models.Model):
 
     def validate_constraints(self, exclude=None):
         exclude = set(exclude or ())
+        # A form leaves out a field it sets through another's input (a partial date's
+        # precision): its rules are checked all the same, and reported on that input.
+        carried = {}
+        for name in exclude:
+            carrier = entered_with(type(self), name)
+            if carrier != name and carrier not in exclude:
+                carried[name] = carrier
+        exclude -= carried.keys()
         using = router.db_for_write(type(self), instance=self)
         errors: dict[str, list[ValidationError]] = {}
         for model, constraints in self.get_constraints():
@@ -96,6 +114,7 @@ class RuledModel(models.Model):
                     constraint.validate(model, self, exclude=exclude, using=using)
                 except ValidationError as error:
                     field = constraint_field(model, constraint)
+                    field = carried.get(field, field)
                     # A field the caller left out (not on the form) cannot carry the message.
                     key = field if field is not None and field not in exclude else NON_FIELD_ERRORS
                     errors.setdefault(key, []).append(error)

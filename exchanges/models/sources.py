@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..partial_dates import format_partial_date
 from ..record_types import record_type
-from .base import format_partial_date, partial_date_constraints, partial_date_fields
+from .base import partial_date_constraints, partial_date_fields
 from .querysets import DirectoryQuerySet, keeps_update_time
 from .rules import RuledModel
 from .search import SearchTextField
