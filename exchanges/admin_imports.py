@@ -3,6 +3,11 @@
 - Formats: the ones in ``spreadsheets.py``, whose exported cells are safe to open and whose
   imports refuse an oversized, overlong, crafted or garbled file with a message.
 - The upload is refused above ``SPREADSHEET_IMPORT_MAX_BYTES`` before it is read.
+- A text file (CSV, TSV) is read in the encoding staff choose, or the one it was saved in
+  (``text_encodings.py``): Excel saves Shift_JIS on Japanese Windows, EUC-KR on Korean. The
+  form hands the library the text as UTF-8, so the confirm step reads what the preview showed,
+  and the preview says which encoding it was read in.
+- The export form lists each column by its name in the reader's language.
 - The confirm step's hidden fields are signed for the user and the model when the preview is
   shown: a changed, missing or stale field, or a file that is gone (imported already), redisplays
   the form with a message and a 400 instead of reading whatever file the fields name.
@@ -14,14 +19,17 @@ import os
 
 from django import forms
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 from import_export.tmp_storages import TempFolderStorage
 
-from . import spreadsheets
+from . import spreadsheets, text_encodings
 from .resources import resource_for
 
 CONFIRM_SALT = "exchanges.admin_imports.confirm"
@@ -36,7 +44,32 @@ def signed_values(values: dict, scope: str) -> list[str]:
     return [scope, name, *rest]
 
 
+def naming_the_file(form, problem) -> str:
+    """A refusal of the uploaded file, naming the form's field as the form shows it."""
+    return gettext("%(field)s: %(problem)s") % {
+        "field": form.fields["import_file"].label,
+        "problem": problem,
+    }
+
+
 class LimitedImportForm(ImportForm):
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        choices=text_encodings.CHOICES,
+        initial=text_encodings.DETECT,
+        required=False,
+        help_text=_(
+            "Of a CSV or TSV file (an XLSX workbook says its own). “Detect” reads UTF-8, with or "
+            "without a byte-order mark, Shift_JIS, EUC-KR and GB18030."
+        ),
+    )
+    field_order = ["resource", "import_file", "format", "encoding"]
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+        self.decoded: text_encodings.Decoded | None = None  # how a text file was read
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         try:
@@ -44,6 +77,48 @@ class LimitedImportForm(ImportForm):
         except spreadsheets.SpreadsheetRefused as refusal:
             raise ValidationError(str(refusal), code="too_big") from refusal
         return upload
+
+    def clean(self):
+        """A text file, decoded, becomes the same text in UTF-8 for the library to read."""
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or chosen in (None, "") or self.formats[int(chosen)]().is_binary():
+            return cleaned
+        upload.seek(0)
+        try:
+            self.decoded = text_encodings.decode(
+                upload.read(), cleaned.get("encoding") or text_encodings.DETECT
+            )
+        except text_encodings.UnreadableText as refusal:
+            self.add_error("import_file", naming_the_file(self, refusal))
+            return cleaned
+        cleaned["import_file"] = SimpleUploadedFile(
+            upload.name, self.decoded.text.encode("utf-8"), upload.content_type
+        )
+        return cleaned
+
+    def read_as(self) -> str:
+        """What the preview says of the encoding a text file was read in."""
+        if self.decoded is None:
+            return ""
+        values = {"encoding": text_encodings.name_of(self.decoded.encoding)}
+        if self.decoded.detected:
+            return gettext("Read as %(encoding)s (detected).") % values
+        return gettext("Read as %(encoding)s, as chosen.") % values
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export form, each column listed by its field's name in the reader's language
+    beside the column's own (the library writes "Name En")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        try:
+            verbose = resource._meta.model._meta.get_field(field.attribute).verbose_name
+        except (AttributeError, FieldDoesNotExist):
+            return column
+        return f"{capfirst(verbose)} ({column})"
 
 
 class SignedConfirmImportForm(ConfirmImportForm):
@@ -91,6 +166,8 @@ class SpreadsheetAdminMixin:
 
     import_form_class = LimitedImportForm
     confirm_form_class = SignedConfirmImportForm
+    export_form_class = LabelledExportForm
+    import_template_name = "admin/exchanges/spreadsheet_import.html"
 
     @property
     def import_formats(self):
@@ -132,12 +209,7 @@ class SpreadsheetAdminMixin:
     def add_data_read_fail_error_to_form(self, form, e):
         self.remove_refused_file(form)
         if isinstance(e, spreadsheets.SpreadsheetRefused):
-            form.add_error("import_file", str(e))
-        elif isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _("The file is not UTF-8 text: save it as “CSV UTF-8” and choose it again."),
-            )
+            form.add_error("import_file", naming_the_file(form, e))
         else:
             super().add_data_read_fail_error_to_form(form, e)
 

@@ -38,6 +38,7 @@ from rest_framework.renderers import BaseRenderer
 from . import geojson
 from .cells import value_reader
 from .spreadsheets import NATIVE, safe_cell
+from .text_encodings import BYTE_ORDER_MARK
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")  # every list's
 GEOJSON = "geojson"  # the lists whose records have a place (``geojson.supports``)
@@ -95,7 +96,7 @@ def csv_chunks(header: list[str], rows, byte_order_mark: bool = True) -> Iterato
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if byte_order_mark:
-        buffer.write("\ufeff")
+        buffer.write(BYTE_ORDER_MARK)
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
         writer.writerow(["" if value is None else safe_cell(value) for value in row])

@@ -1,27 +1,36 @@
 """Spreadsheet (CSV, XLSX) import and export of directory records for the admin.
 
-Linked records are referred to by slug where they have one (regions, exchange areas), else by
-id, so an exported sheet can be edited
-and imported back. Every imported row goes through the model's ``full_clean()``: a row that
-breaks a rule is refused with the row number and the field named. A row that would change an
-existing record is refused unless the importing user may change such records: the import
-permission is only the add permission.
+Linked records are written by slug where they have one (regions, exchange areas), else by id,
+so an exported sheet can be edited and imported back; a sheet may also name them by any of
+their names (``sheet_links.py``). Every imported row goes through the model's
+``full_clean()``: a row that breaks a rule, or names a record that does not exist, is refused
+with its row numbered as the spreadsheet numbers it (the header is row 1) and the column
+named. A row that would change an existing record is refused unless the importing user may
+change such records: the import permission is only the add permission.
 
 A partial date's column takes what people write (1996, 1996-07, July 1996, 1996年7月, 平成8年7月,
 as ``partial_dates.parse_partial_date`` reads them); its ``<name>_precision`` column, when
 empty or absent, is what was written. An export writes the ISO date and the precision, which
 import back as they are.
+
+Any other cell a library widget reads is made the value the model stores (``stored_value``),
+so that a row the sheet leaves as it was exported compares equal to its record and is skipped,
+writing no history: an XLSX gives dates as midnight datetimes and decimals as floats, a CSV
+empty cells as "".
 """
 
+import contextlib
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources
-from import_export.widgets import CharWidget, DateWidget, ForeignKeyWidget, ManyToManyWidget
+from import_export.results import Result
+from import_export.widgets import CharWidget, DateWidget, ManyToManyWidget
 
 from .models.base import PartialDateField, partial_date_pairs
 from .partial_dates import (
@@ -32,6 +41,7 @@ from .partial_dates import (
     finer,
     parse_partial_date,
 )
+from .sheet_links import LinksWidget, LinkWidget
 
 
 def sheet_row(kwargs) -> int:
@@ -75,9 +85,11 @@ class DirectoryResource(resources.ModelResource):
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
-        """A linked record is read and written by its slug where it has one (a region, an
-        exchange area), else by its id; several linked records are separated by "|". A partial
-        date's column reads what people write."""
+        """A linked record is written by its slug where it has one (a region, an exchange
+        area), else by its id, and read by ``sheet_links``; several linked records are
+        separated by "|". A partial date's column reads what people write. A value the record
+        derives (``search_text``, a tie's countries) is exported but never read: the record
+        computes it again on saving."""
         if isinstance(django_field, PartialDateField):
             return fields.Field(
                 attribute=field_name,
@@ -85,20 +97,27 @@ class DirectoryResource(resources.ModelResource):
                 widget=PartialDateWidget(),
                 readonly=readonly,
             )
-        target = django_field.related_model if django_field.is_relation else None
-        by_slug = target is not None and any(f.name == "slug" for f in target._meta.fields)
+        readonly = readonly or (not django_field.editable and not django_field.primary_key)
         if django_field.many_to_many:
-            key = "slug" if by_slug else "pk"
-            widget = ManyToManyWidget(target, field=key, separator="|")
-        elif django_field.many_to_one and by_slug:
-            widget = ForeignKeyWidget(target, field="slug")
+            widget = LinksWidget(django_field.related_model)
+        elif django_field.many_to_one:
+            widget = LinkWidget(django_field.related_model)
         else:
             return super().field_from_django_field(field_name, django_field, readonly)
         return fields.Field(
             attribute=field_name, column_name=field_name, widget=widget, readonly=readonly
         )
 
+    @classmethod
+    def get_result_class(cls):
+        return SheetResult
+
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """Sets the field from its cell. A value a library widget read is made the value the
+        model stores (``stored_value``), and a cell it cannot read is refused with the model
+        field's own message, in the reader's language, rather than the parser's."""
+        by_library = type(field.widget).__module__.startswith("import_export.")
+        model_field = concrete_field(instance, field.attribute) if field.attribute else None
         try:
             super().import_field(field, instance, row, is_m2m, **kwargs)
         except UnreadableDate as error:
@@ -106,10 +125,22 @@ class DirectoryResource(resources.ModelResource):
                 _("Row %(row)s, column %(column)s: %(reason)s")
                 % {"row": sheet_row(kwargs), "column": field.column_name, "reason": error}
             ) from error
+        except (ValueError, TypeError, ArithmeticError) as error:
+            if model_field is None or not by_library:
+                raise
+            raise ValueError(invalid_message(model_field, row[field.column_name], error)) from error
+        read = field.column_name in row and not (is_m2m or field.readonly)
+        if by_library and model_field is not None and read:
+            try:
+                value = stored_value(model_field, getattr(instance, field.attribute))
+            except ValidationError as invalid:
+                raise ValueError(" ".join(invalid.messages)) from invalid
+            setattr(instance, field.attribute, value)
 
     def import_instance(self, instance, row, **kwargs):
         """Each partial date as its date and precision: the precision column's when it has one,
-        else what the date column says."""
+        else what the date column says. A many-to-many cell naming a record that does not exist
+        is an error of its column too."""
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -142,6 +173,14 @@ class DirectoryResource(resources.ModelResource):
                         "given": DatePrecision(given).label,
                     }
                 ]
+        # The library reads many-to-many cells only when saving: here they are read beside
+        # the others, so that their errors are the row's too.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
         if errors:
             raise ValidationError(errors)
 
@@ -166,6 +205,54 @@ class DirectoryResource(resources.ModelResource):
                 },
                 code="permission",
             )
+
+
+class SheetResult(Result):
+    """An import's result with its rows numbered as the spreadsheet numbers them: the header is
+    row 1, the first record row 2 (the library counts records from 1)."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+
+def concrete_field(instance, name: str):
+    """The model field a column sets, when it is one of the record's own values."""
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return None if field.is_relation or not field.concrete else field
+
+
+def stored_value(field, value):
+    """``value`` as ``field`` stores it, so that an unchanged cell compares equal to the
+    record: an empty cell as "" in a text field and as None elsewhere, a datetime as its date,
+    a float as a decimal of the field's places. Raises ValidationError for a value the field
+    cannot hold."""
+    text_field = isinstance(field, models.CharField | models.TextField)
+    if value is None or value == "":
+        return "" if text_field and not field.null else None
+    value = field.to_python(value)
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        # More digits than the field holds: left for full_clean() to say so.
+        with contextlib.suppress(InvalidOperation):
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
+def invalid_message(field, value, error) -> str:
+    """The model field's message for a value it cannot read, else the error's own."""
+    try:
+        field.to_python(value)
+    except ValidationError as invalid:
+        return " ".join(invalid.messages)
+    return str(error)
 
 
 @cache

@@ -10,11 +10,16 @@ shows as text. Numbers stay numbers: a negative longitude is written as ``-135.5
 in XLSX. JSON and YAML downloads stay raw: they are data, not sheets. A sheet the admin exported
 imports back unchanged: the quote is taken off again on import (``plain_cell``).
 
+**Readable in any spreadsheet.** The admin's CSV and TSV exports start with a UTF-8 byte-order
+mark, as the public downloads do, so that Excel and LibreOffice keep CJK names intact.
+
 **Safe to read.** The admin's import formats refuse, with a message, a file that is too big, a
 sheet with too many rows, an XLSX that is not a zip or whose zip would inflate to an absurd
-size (a zip bomb, refused before any XML is parsed) and a file that cannot be decoded or
-parsed. The limits are settings: ``SPREADSHEET_IMPORT_MAX_BYTES`` (upload size),
-``SPREADSHEET_IMPORT_MAX_ROWS`` and ``SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES``.
+size (a zip bomb, refused before any XML is parsed), a file that cannot be decoded or parsed,
+and a sheet holding garbled text (``text_encodings.garbled``). Text files reach the formats
+decoded already (``admin_imports.LimitedImportForm``). The limits are settings:
+``SPREADSHEET_IMPORT_MAX_BYTES`` (upload size), ``SPREADSHEET_IMPORT_MAX_ROWS`` and
+``SPREADSHEET_IMPORT_MAX_UNZIPPED_BYTES``.
 """
 
 import datetime
@@ -28,6 +33,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+
+from .text_encodings import BYTE_ORDER_MARK, garbled
 
 # What makes a spreadsheet read a text cell as a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -180,6 +187,7 @@ class CheckedImport:
             ) from error
         check_row_count(len(dataset))
         self.check_cell_lengths(dataset)
+        check_text(dataset)
         return dataset
 
     def check_cell_lengths(self, dataset) -> None:
@@ -196,11 +204,38 @@ class CheckedImport:
                 )
 
 
-class CSV(CheckedImport, SafeExport, base_formats.CSV):
+def check_text(dataset) -> None:
+    """Refuses a sheet with garbled text, naming its first such cell as a spreadsheet shows it
+    (the header is row 1)."""
+    for number, row in enumerate(dataset, start=2):
+        for column, cell in zip(dataset.headers or (), row, strict=False):
+            stretch = garbled(cell) if isinstance(cell, str) else None
+            if stretch:
+                raise SpreadsheetRefused(
+                    _(
+                        "The text in row %(row)s, column %(column)s is garbled (“%(text)s”), as "
+                        "when a file is opened in the wrong encoding and saved again. Import the "
+                        "original file, choosing its encoding if it is not found."
+                    )
+                    % {"row": number, "column": column, "text": stretch}
+                )
+
+
+class ByteOrderMarked:
+    """A text format written as UTF-8 with a byte-order mark."""
+
+    def export_data(self, dataset, **kwargs):
+        return BYTE_ORDER_MARK + super().export_data(dataset, **kwargs)
+
+    def get_content_type(self):
+        return f"{super().get_content_type()}; charset=utf-8"
+
+
+class CSV(CheckedImport, ByteOrderMarked, SafeExport, base_formats.CSV):
     pass
 
 
-class TSV(CheckedImport, SafeExport, base_formats.TSV):
+class TSV(CheckedImport, ByteOrderMarked, SafeExport, base_formats.TSV):
     pass
 
 

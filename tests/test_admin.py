@@ -217,7 +217,7 @@ def test_an_import_refuses_a_bad_row_naming_the_row_and_field(admin_client):
     result = response.context["result"]
     assert result.has_validation_errors()
     invalid = result.invalid_rows
-    assert [row.number for row in invalid] == [2]
+    assert [row.number for row in invalid] == [3]  # as the spreadsheet numbers it: header 1
     assert invalid[0].field_specific_errors == {"region_b": ["A region cannot be tied to itself."]}
     page = response.content.decode()
     assert "A region cannot be tied to itself." in page

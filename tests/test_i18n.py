@@ -95,9 +95,10 @@ def shown_texts(html: str) -> list[str]:
     return parser.texts
 
 
-def untranslated(html: str, locale: str) -> set[str]:
-    """English msgids (or their longer literal runs) found in what the page shows."""
-    translations = catalogue(locale)
+def untranslated(html: str, locale: str, translations: dict[str, str] | None = None) -> set[str]:
+    """English msgids (or their longer literal runs) found in what the page shows: those of
+    the project's catalogue, or of ``translations`` (msgid → translation) when given."""
+    translations = catalogue(locale) if translations is None else translations
     texts = shown_texts(html)
     stripped = {text.strip(" :·()–—,.") for text in texts}
     found = {msgid for msgid in translations if msgid.strip(" :.") in stripped}

@@ -481,10 +481,10 @@ def test_an_xlsx_that_is_not_a_zip_is_refused(admin_client, content):
     assert "not a valid XLSX workbook" in import_error(response)
 
 
-def test_a_csv_that_is_not_utf8_is_refused(admin_client):
+def test_a_csv_in_an_encoding_the_import_does_not_read_is_refused(admin_client):
     content = "slug,name_en\nsheet-test,新潟\n".encode("utf-16")
     response = preview(admin_client, Region, "regions.csv", content)
-    assert "not UTF-8 text" in import_error(response)
+    assert "File to import: The text is in none of the encodings" in import_error(response)
 
 
 @pytest.mark.parametrize(
