@@ -381,3 +381,39 @@ def test_staff_enter_a_month_as_they_write_it_and_the_tie_page_shows_it(
     assert "1996年7月" in page.locator("dl.facts").inner_text()
     screenshot(page, "tie-month-ja")
     assert page.console_errors == []
+
+
+def test_staff_import_a_shift_jis_sheet_and_the_japanese_preview_says_how_it_was_read(
+    page, live_server, django_user_model, tmp_path
+):
+    """A sheet saved by Excel on Japanese Windows (Shift_JIS) is chosen in the Japanese admin's
+    import screen: the preview names the encoding it detected and shows the names as written,
+    and confirming it stores them."""
+    from exchanges.models import Region
+
+    django_user_model.objects.create_superuser("sheet-keeper", password="pw-sheet-keeper-1")
+    sheet = tmp_path / "regions.csv"
+    sheet.write_bytes(
+        "slug,name_en,name_ja,country,level\r\n"
+        "minato-kaku,Minato Kaku City,みなと架空市,JP,city\r\n"
+        "kakuyama,Kakuyama Town,架空山町,JP,town\r\n".encode("cp932")
+    )
+    page.goto(f"{live_server.url}/ja/admin/")
+    page.fill("#id_username", "sheet-keeper")
+    page.fill("#id_password", "pw-sheet-keeper-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/ja/admin/")
+    page.goto(f"{live_server.url}/ja/admin/exchanges/region/import/")
+    page.set_input_files("#id_import_file", str(sheet))
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    preview = page.locator("#content")
+    preview.get_by_text("Shift_JIS", exact=False).first.wait_for()
+    assert "みなと架空市" in preview.inner_text() and "架空山町" in preview.inner_text()
+    assert "(detected)" not in preview.inner_text()  # the preview speaks Japanese
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "admin-import-preview-ja")
+    page.click("input[name=confirm]")
+    page.wait_for_url("**/ja/admin/exchanges/region/")
+    assert Region.objects.get(slug="minato-kaku").name_ja == "みなと架空市"
+    assert page.console_errors == []
