@@ -1,19 +1,21 @@
 """The Django admin where chamber-of-commerce and prefectural staff keep the directory.
 
 Every record admin shares ``DirectoryAdmin``: spreadsheet import/export with a preview
-(``admin_imports.py``), a change history with the fields that changed, the record's citations
-inline, lists of linked records (``admin_links.py``), and saves that never undo a colleague's
-change or answer a 500 (``admin_guards.py``). A partial date is one text box that takes what
-staff write (1996年7月, July 1996, 平成8年7月): the model field's own form field, in every form.
+(``admin_imports.py``), a change history with the fields that changed (``admin_history.py``),
+the record's citations inline, lists of linked records (``admin_links.py``), and saves that
+never undo a colleague's change or answer a 500 (``admin_guards.py``). A partial date is one
+text box that takes what staff write (1996年7月, July 1996, 平成8年7月): the model field's own
+form field, in every form.
 """
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import filters
 from .admin_guards import GuardedAdmin
+from .admin_history import HistoryAdmin
 from .admin_imports import ImportExportModelAdmin
 from .admin_links import LinkFieldsAdminMixin
 from .models import (
@@ -63,9 +65,7 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = _("citations: where each fact is stated")
 
 
-class DirectoryAdmin(
-    GuardedAdmin, LinkFieldsAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
-):
+class DirectoryAdmin(GuardedAdmin, LinkFieldsAdminMixin, ImportExportModelAdmin, HistoryAdmin):
     """Import/export, history and citations for every directory record."""
 
     inlines = [CitationInline]
@@ -99,11 +99,22 @@ class DirectoryAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    list_display = ("title", "authors", "publisher", "published_display", "language", "file_name")
+class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
+    list_display = (
+        "reader_title",
+        "authors",
+        "publisher",
+        "published_display",
+        "language",
+        "file_name",
+    )
     list_filter = ("language",)
     search_fields = searched_columns(Source)
     date_hierarchy = "published"
+
+    @admin.display(description=_("title"), ordering="title")
+    def reader_title(self, obj):
+        return format_html('<span lang="{}">{}</span>', obj.reader_title_language, obj.reader_title)
 
     @admin.display(description=_("publication date"), ordering="published")
     def published_display(self, obj):
@@ -111,7 +122,7 @@ class SourceAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class CitationAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
     list_display = ("source", "locator", "content_type", "object_id", "record")
     list_filter = ("source", "content_type")
     list_select_related = ("source", "content_type")
@@ -152,7 +163,7 @@ class RegionAdmin(DirectoryAdmin):
 
 
 @admin.register(ExchangeArea)
-class ExchangeAreaAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ExchangeAreaAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
     list_display = ("slug", *NAME_FIELDS)
     search_fields = ("slug", *name_search())
     prepopulated_fields = {"slug": ("name_en",)}
@@ -250,7 +261,7 @@ class FirmAdmin(DirectoryAdmin):
 
 
 @admin.register(SalesRoute)
-class SalesRouteAdmin(GuardedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class SalesRouteAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
     list_display = ("firm", "region", "amount", "currency", "unit", "year")
     list_select_related = ("firm", "region")
     list_filter = ("currency", "region__country")

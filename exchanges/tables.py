@@ -584,9 +584,19 @@ class MissionTable(DirectoryTable):
         )
 
 
+class SourceTitleColumn(tables.Column):
+    """The title in the reader's language (``Source.reader_title``), marked with the language
+    it is written in; a download keeps the document's own title (``title``)."""
+
+    def render(self, value, record):
+        return format_html(
+            '<span lang="{}">{}</span>', record.reader_title_language, record.reader_title
+        )
+
+
 class SourceTable(DirectoryTable):
     cited = False  # a source is the document cited, not a cited record
-    title = tables.Column(linkify=True)
+    title = SourceTitleColumn(linkify=True)
     authors = tables.Column()
     publisher = tables.Column(verbose_name=_("Publisher"))
     published = PartialDateColumn(verbose_name=_("Published"))

@@ -73,7 +73,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "exchanges.admin_site.DirectoryAdminConfig",  # Django's admin, with the recent changes
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 from playwright.sync_api import sync_playwright
 
-from exchanges.models import SisterTie
+from exchanges.models import SisterTie, TieStatus
+from exchanges.models.querysets import is_cited
+from exchanges.record_types import record_types
 
 from . import factories as make
 from .conftest import REPO
@@ -380,6 +385,91 @@ def test_staff_enter_a_month_as_they_write_it_and_the_tie_page_shows_it(
     page.goto(live_server.url + address)
     assert "1996年7月" in page.locator("dl.facts").inner_text()
     screenshot(page, "tie-month-ja")
+
+
+def sign_in_to_the_admin(page, live_server, django_user_model, language="ja"):
+    django_user_model.objects.create_superuser("keeper", "keeper@example.org", "pw-keeper-1")
+    page.goto(f"{live_server.url}/{language}/admin/")
+    page.fill("#id_username", "keeper")
+    page.fill("#id_password", "pw-keeper-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/{language}/admin/")
+
+
+LONG_QUOTE = (
+    "延辺大洋会社は2007年10月に延辺のビジネス関係者19名を引率し、新潟などで買い付けを実施した。"
+    "結果として、ビジネスマンたちは金属洋食器などの新潟県産品を2,000万円前後購入した。"
+)
+
+
+def overflows(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.mark.parametrize("viewport, label", [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_admin_lists_and_forms_fit_the_window(
+    page, live_server, django_user_model, viewport, label
+):
+    """In Japanese, at 1280 px and at 390 px, the change list and the change form of every
+    record type stay within the window: a list wider than the page scrolls inside its own box,
+    and the citations' inline fits the form."""
+    sign_in_to_the_admin(page, live_server, django_user_model)
+    page.set_viewport_size(viewport)
+    for declared in record_types():
+        opts = declared.model._meta
+        record = declared.model._default_manager.order_by("-pk").first()  # the directory's
+        if is_cited(declared.model):  # an inline row with a long quote, as sources give them
+            make.cite(record, locator="表1、p. 39", quote=LONG_QUOTE)
+        base = f"{live_server.url}/ja/admin/{opts.app_label}/{opts.model_name}/"
+        for view, url in (("list", base), ("form", f"{base}{record.pk}/change/")):
+            page.goto(url)
+            assert not overflows(page), f"{url} scrolls sideways at {label} width"
+            if declared.short_name == "mission":  # the widest: regions, firms, citations
+                screenshot(page, f"admin-mission-{view}-ja-{label}")
+    assert page.console_errors == []
+
+
+def test_admin_history_and_recent_changes_read_well_in_japanese(
+    page, live_server, django_user_model, directory
+):
+    """Staff edit a tie on its form (its status, an exchange area, its citation's page); its
+    history names each change in Japanese, and the recent changes list it with a link to the
+    tie and its history."""
+    tie = directory["sister"]
+    make.exchange_area(name_en="Trade fairs", name_ja="見本市")
+    sign_in_to_the_admin(page, live_server, django_user_model)
+    page.goto(f"{live_server.url}/ja/admin/exchanges/sistertie/{tie.pk}/change/")
+    page.select_option("#id_status", "dormant")
+    page.locator(".field-exchange_areas .select2-selection").click()
+    page.keyboard.type("見本")
+    page.locator(".select2-results__option", has_text="見本市").click()
+    page.fill("input[name$='-0-locator']", "p. 39")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/ja/admin/exchanges/sistertie/")
+
+    with translation.override("ja"):
+        status = str(capfirst(SisterTie._meta.get_field("status").verbose_name))
+        active, dormant = str(TieStatus.ACTIVE.label), str(TieStatus.DORMANT.label)
+        history_path = reverse("admin:exchanges_sistertie_history", args=[tie.pk])
+    page.goto(live_server.url + history_path)
+    history = page.locator("#change-history").inner_text()
+    assert f"{status}: {active} → {dormant}" in history
+    assert "見本市" in history and "p. 38 → p. 39" in history
+    assert "None" not in history and "dormant" not in history
+    assert not overflows(page)
+    screenshot(page, "admin-history-ja")
+
+    page.goto(f"{live_server.url}/ja/admin/")
+    page.get_by_role("link", name="すべてのデータの最近の変更").click()
+    page.wait_for_url("**/ja/admin/exchanges/changes/")
+    first = page.locator("#recent-changes tbody tr").first
+    assert "keeper" in first.inner_text()
+    assert first.get_by_role("link", name="履歴").get_attribute("href") == history_path
+    assert not overflows(page)
+    screenshot(page, "admin-recent-changes-ja")
+    page.set_viewport_size(PHONE)
+    assert not overflows(page)
+    screenshot(page, "admin-recent-changes-ja-phone")
     assert page.console_errors == []
 
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,7 +88,29 @@ class Source(RuledModel):
         constraints = partial_date_constraints("source", "published")
 
     def __str__(self) -> str:
-        return self.title_en or self.title
+        return self.reader_title
+
+    def shows_own_title_in(self, language: str) -> bool:
+        """Whether a reader of ``language`` (en, ja, ko, zh or a code like zh-hans) sees the
+        document's own title: when it is written in their language, or has no English one."""
+        code = (language or "en").split("-")[0].lower()
+        return code == self.language or not self.title_en
+
+    def title_in(self, language: str) -> str:
+        """The title a reader of ``language`` sees: the document's own in their language,
+        else its English title, else its own."""
+        return self.title if self.shows_own_title_in(language) else self.title_en
+
+    @property
+    def reader_title(self) -> str:
+        """The title in the active language, as pages, citations and the admin show it.
+        Downloads name documents by file name and keep both titles as they are."""
+        return self.title_in(get_language() or "en")
+
+    @property
+    def reader_title_language(self) -> str:
+        """The language ``reader_title`` is written in, for its ``lang`` attribute."""
+        return self.language if self.shows_own_title_in(get_language() or "en") else "en"
 
     @property
     def published_display(self) -> str:
