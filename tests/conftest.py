@@ -116,3 +116,45 @@ def admin_client(client, superuser):
 def pytest_collection_modifyitems(items):
     """Browser tests last: the live server they need flushes the database when it is done."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per test module (tests/browsing.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browsing import CHROMIUM, CHROMIUM_ARGS
+
+    # The live server runs in this process; Playwright's sync API must not see an event loop.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page that records console errors and failed responses in
+    ``page.console_errors``."""
+    from .browsing import DESKTOP
+
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and page.console_errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    yield page
+    context.close()

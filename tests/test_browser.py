@@ -7,58 +7,23 @@ to look at.
 
 import csv
 import io
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
-from playwright.sync_api import sync_playwright
 
 from exchanges.models import SisterTie, TieStatus
 from exchanges.models.querysets import is_cited
 from exchanges.record_types import record_types
 
 from . import factories as make
-from .conftest import REPO
+from .browsing import DESKTOP, PHONE, browser_tests, screenshot, serious_accessibility_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        "Debian's chromium is not installed (make test installs it)", allow_module_level=True
-    )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # The live server runs in this process; Playwright's sync API must not see an event loop.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
+pytestmark = browser_tests
 
 HUB = "tf-browser-hub"  # the Japanese prefecture every test's directory is built around
 
@@ -141,32 +106,6 @@ def directory(transactional_db):
     return {"token": token, "prefecture": prefecture, "autonomous": autonomous, "sister": sister}
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and page.console_errors.append(f"{response.status} {response.url}")
-        ),
-    )
-    yield page
-    context.close()
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_a_researcher_searches_filters_follows_and_downloads(page, live_server, directory):
     token, autonomous, tie = directory["token"], directory["autonomous"], directory["sister"]
     page.goto(live_server.url + "/")
@@ -221,13 +160,7 @@ def test_pages_fit_phone_and_desktop(page, live_server, viewport, label):
 )
 def test_no_serious_accessibility_violations(page, live_server, path):
     page.goto(live_server.url + path)
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_accessibility_violations(page) == []
 
 
 PICTURES = [
@@ -254,13 +187,7 @@ def test_pictures_draw_in_japanese_and_korean(page, live_server, language, path,
     assert {"ja": "架空県", "ko": "가쿠현"}[language] in page.content()
     screenshot(page, f"{path.strip('/')}-{language}")
     assert page.console_errors == []
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_accessibility_violations(page) == []
 
 
 def test_clicking_a_network_node_opens_its_region(page, live_server):
@@ -296,13 +223,7 @@ def test_many_ties_are_drawn_gathered_and_open_their_list(
     links = page.locator(f"svg.{svg_class} a:has(.link)")
     assert links.count() > 0
     screenshot(page, f"{path.strip('/')}-gathered-{language}")
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_accessibility_violations(page) == []
     # The line's tooltip gives its number of ties; its list shows exactly those.
     ties = re.findall(r"\d+", links.first.locator("title").text_content())[-1]
     href = links.first.get_attribute("href")
