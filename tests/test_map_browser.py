@@ -133,6 +133,12 @@ def test_zooming_the_map_shows_more_names_none_covering_another(
     district.scroll_into_view_if_needed()
     box = district.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -200)  # not selected yet: the wheel scrolls the page
+    page.wait_for_timeout(100)
+    assert float(svg.get_attribute("data-scale")) == scale
+    svg.focus()
+    box = district.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for _ in range(6):
         page.mouse.wheel(0, -200)
     page.wait_for_timeout(200)
@@ -190,3 +196,18 @@ def test_map_and_network_have_no_serious_accessibility_violations(
 ):
     page.goto(f"{live_server.url}/{language}{path}")
     assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_without_javascript_the_map_is_drawn_as_sent_names_apart(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/ko/map/")
+        assert page.locator("svg.tie-map path.tie").count() >= DISTRICTS
+        assert intersecting(shown_names(page)) == []
+        assert not page.locator("[data-map-zoom]").is_visible()
+        assert not page.locator("[data-year-range]").is_visible()
+        assert page.locator('input[name="established_from"]').is_visible()
+    finally:
+        context.close()

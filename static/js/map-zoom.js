@@ -87,8 +87,13 @@
       draw();
     }
 
+    // The wheel zooms in once the reader has selected the map (or holds Ctrl, as a
+    // touchpad's pinch does), so that scrolling down the page never gets stuck on it; it
+    // zooms out while zoomed, and scrolls the page again at the full view.
     svg.addEventListener("wheel", function (event) {
       if (event.deltaY === 0) return;
+      var chosen = event.ctrlKey || svg.contains(document.activeElement);
+      if (event.deltaY < 0 ? !chosen : view.zoom <= 1) return;
       event.preventDefault();
       var at = toMap(event.clientX, event.clientY);
       zoomAt(event.deltaY < 0 ? 1.25 : 0.8, at.x, at.y);
