@@ -153,6 +153,16 @@ def test_zooming_the_map_shows_more_names_none_covering_another(
 
     page.get_by_role("button", name={"ja": "ズームを戻す", "ko": "확대 초기화"}[language]).click()
     assert len(shown_names(page)) == len(before)
+    # The keyboard on the selected map: + zooms in, − out, 0 back to the full view.
+    svg.focus()
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    assert float(svg.get_attribute("data-scale")) > 2 * scale
+    assert intersecting(shown_names(page)) == []
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("-")
+    page.keyboard.press("0")
+    assert float(svg.get_attribute("data-scale")) == scale
     assert page.console_errors == []
 
 
