@@ -6,6 +6,7 @@ filters, bad input is a 400, and their cost does not grow with the data.
 the pictures of the whole directory against counts the test makes itself."""
 
 import csv
+import datetime
 import io
 import math
 import re
@@ -533,6 +534,58 @@ def test_network_follows_the_ties_filters(client, directory):
     graph = client.get(reverse("exchanges:network"), {"region": "tf-ov-city"}).context["network"]
     assert {node.region.slug for node in graph.nodes} == {"tf-ov-city", directory["korea"][1].slug}
     assert [edge.tie.pk for edge in graph.edges] == [directory["ties"][1].pk]
+
+
+@pytest.mark.parametrize(
+    "years, drawn",
+    [
+        ({"established_from": "1991"}, [1]),
+        ({"established_to": "1990"}, [0, 2]),
+        ({"established_from": "1990", "established_to": "1994"}, [0, 2]),
+        ({"established_from": "1996"}, []),
+    ],
+)
+def test_map_and_network_filter_ties_by_establishment_year(client, directory, years, drawn):
+    query = {"region": PREFECTURE, **years}
+    expected = {directory["ties"][i].pk for i in drawn}
+    the_map = client.get(reverse("exchanges:map"), query).context["map"]
+    assert {line.tie.pk for line in the_map.ties} == expected
+    graph = client.get(reverse("exchanges:network"), query).context["network"]
+    assert {edge.tie.pk for edge in graph.edges} == expected
+
+
+@pytest.mark.parametrize("name", ["map", "network"])
+def test_the_year_slider_spans_the_directorys_ties(client, directory, name):
+    first, last = SisterTie.objects.established_years()
+    assert first <= 1990 and last >= 1995
+    response = client.get(reverse(f"exchanges:{name}"), {"established_from": "1991"})
+    assert response.context["year_range"] == {"first": first, "last": last}
+    html = response.content.decode()
+    # The slider waits for its script; the year fields submit with the form without it.
+    assert 'class="year-range" data-year-range' in html and " hidden>" in html
+    assert f'id="year-range-from" data-bound="from" min="{first}" max="{last}"' in html
+    assert 'name="established_from"' in html and 'value="1991"' in html
+    assert "js/year-range.js" in html
+    # A refused year answers 400 with the form and its slider.
+    refused = client.get(reverse(f"exchanges:{name}"), {"established_from": "abc"})
+    assert refused.status_code == 400
+    assert 'id="year-range-to"' in refused.content.decode()
+
+
+def test_established_years_are_the_first_and_last_dated_ties():
+    token = make.new_token()
+    region = make.region(token)
+    ties = SisterTie.objects.filter(region_a=region)
+    assert ties.established_years() is None
+    make.tie(token, region_a=region)  # undated
+    make.tie(token, region_a=region, **make.year("established", 1972))
+    make.tie(
+        token,
+        region_a=region,
+        established=datetime.date(2004, 5, 1),
+        established_precision="month",
+    )
+    assert ties.established_years() == (1972, 2004)
 
 
 def test_network_of_many_ties_keeps_every_node_apart():

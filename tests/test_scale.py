@@ -29,7 +29,7 @@ from exchanges.models import (
     Source,
 )
 from exchanges.models.search import cjk_pairs, normalise, search_text
-from exchanges.pictures import network, tie_map
+from exchanges.pictures import labels, network, tie_map
 from exchanges.record_types import component
 
 pytestmark = pytest.mark.django_db
@@ -490,17 +490,23 @@ def test_map_names_never_cover_each_other(client, empty_directory):
     for other in Region.objects.exclude(pk=hub.pk)[:20]:
         tie(hub, other)
     drawn = client.get("/map/").context["map"]
-    boxes = []
-    for spot in drawn.regions:
-        if spot.label:
-            width = tie_map.text_width(spot.region.name, tie_map.LABEL_SIZE)
-            left = spot.x + spot.label_dx - (width if spot.label == "start" else 0)
-            boxes.append((left, spot.y - 5.5, left + width, spot.y + 5.5))
-    assert boxes
-    for i, box in enumerate(boxes):
-        assert not any(tie_map.overlaps(box, other) for other in boxes[i + 1 :])
-        assert box[0] >= 0 and box[2] <= drawn.width
-        assert not any(tie_map.overlaps(box, marker.box) for marker in drawn.offices)
+    named = [spot for spot in drawn.regions if spot.placement]
+    assert named
+    markers = [(m.host.x, m.host.y, m.box) for m in drawn.offices]
+    for scale in (0.37, 1.0, 1.17, 2.0, 4.0, 8.0):
+
+        def at(x, y, box, scale=scale):
+            return x * scale + box[0], y * scale + box[1], x * scale + box[2], y * scale + box[3]
+
+        boxes = [
+            at(spot.x, spot.y, spot.placement.box)
+            for spot in named
+            if spot.placement.min_scale <= scale
+        ]
+        for i, box in enumerate(boxes):
+            assert not any(labels.intersects(box, other) for other in boxes[i + 1 :])
+            assert box[0] >= 0 and box[2] <= drawn.width * scale
+            assert not any(labels.intersects(box, at(*marker)) for marker in markers)
 
 
 def test_the_network_of_many_ties_is_drawn_between_first_level_regions(

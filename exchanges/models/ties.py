@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Greatest, Least
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -99,6 +99,15 @@ class SisterTieQuerySet(DirectoryQuerySet):
     def in_country(self, country: str):
         """Ties with a region of ``country`` on either side."""
         return self.filter(Q(country_a=country) | Q(country_b=country))
+
+    def established_years(self) -> tuple[int, int] | None:
+        """The first and last year in which these ties were established, None when none is
+        dated: the range of the map's and network's year slider. One query, served by the
+        index on ``established``."""
+        span = self.aggregate(first=Min("established"), last=Max("established"))
+        if span["first"] is None:
+            return None
+        return span["first"].year, span["last"].year
 
     def between_top_regions(self) -> Counter:
         """How many of these ties join each pair of first-level regions (provinces,

@@ -14,8 +14,7 @@ so, and every line opens the list of its ties.
 import math
 from dataclasses import dataclass, field
 
-from . import basemap
-from .charts import text_width
+from . import basemap, labels
 from .network import line_width
 
 # Ties between close regions (Nagasaki and the districts of Busan) would overlap as straight
@@ -30,8 +29,7 @@ MAP_TIES = 300  # drawn one by one up to this many
 MAP_OFFICES = 300  # offices in separate markers up to this many
 MAP_LINKS = 150  # beyond, the strongest links between first-level regions
 OTHER_REGIONS = 500  # regions without ties dotted in, unfiltered, when no more than this
-LABELS = 40  # names written on the map at most, the busiest first, where they fit
-LABEL_SIZE = 11  # px
+LABEL_SIZE = 12  # px on the screen, whatever the zoom (see labels.py)
 
 
 @dataclass
@@ -41,7 +39,8 @@ class PlacedRegion:
     y: float
     ties: int = 0
     labelled: bool = False  # takes part in what the map shows
-    label: str = ""  # "end" or "start" of the dot when its name fits there, else ""
+    # Where its name is written and from which scale it shows; None when it has no room.
+    placement: labels.Placement | None = None
     most: int = 0  # on a map of many ties, the most any region has: dots are sized against it
 
     @property
@@ -53,8 +52,9 @@ class PlacedRegion:
         return round(3 + 2 * math.sqrt(self.ties), 1)
 
     @property
-    def label_dx(self) -> float:
-        return self.radius + 3 if self.label == "end" else -(self.radius + 3)
+    def label_later(self) -> bool:
+        """Whether its name waits for the reader to zoom in (hidden when drawn unzoomed)."""
+        return self.placement is not None and self.placement.min_scale > 1
 
 
 @dataclass
@@ -95,19 +95,21 @@ class OfficeMarker:
     SIZE = 6
 
     @property
-    def centre(self) -> tuple[float, float]:
-        """Just above the host region's dot."""
-        return self.host.x, self.host.y - self.host.radius - 9
+    def offset(self) -> float:
+        """Its centre stands this many px above the host region's point, over its dot."""
+        return round(self.host.radius + 9, 1)
 
     @property
     def points(self) -> str:
-        (x, y), size = self.centre, self.SIZE
-        return f"{x},{y - size} {x + size},{y} {x},{y + size} {x - size},{y}"
+        """The diamond around the host's point, in px (kept at that size when zoomed)."""
+        y, size = -self.offset, self.SIZE
+        return f"0,{y - size} {size},{y} 0,{y + size} {-size},{y}"
 
     @property
-    def box(self) -> tuple[float, float, float, float]:
-        (x, y), size = self.centre, self.SIZE
-        return x - size, y - size, x + size, y + size
+    def box(self) -> labels.Box:
+        """In px around the host's point."""
+        y, size = -self.offset, self.SIZE
+        return -size, y - size, size, y + size
 
 
 @dataclass
@@ -178,39 +180,31 @@ def place(regions: dict, tie_count: dict, taking_part: set) -> tuple[basemap.Map
     return frame, placed
 
 
-def dot_box(spot: PlacedRegion) -> tuple[float, float, float, float]:
-    return (spot.x - spot.radius, spot.y - spot.radius, spot.x + spot.radius, spot.y + spot.radius)
-
-
-def label(places: list[PlacedRegion], markers, width: float) -> None:
-    """Name the busiest regions where the name fits beside its dot, inside the picture,
-    without covering another name, dot or office marker; the rest keep their name in the dot's
-    tooltip and in the lists below."""
-    taken = [dot_box(spot) for spot in places] + [marker.box for marker in markers]
-    named = 0
-    for spot in sorted(places, key=lambda p: (-p.ties, p.region.name_en)):
-        if named == LABELS:
-            break
-        if not spot.labelled:
-            continue
-        own = dot_box(spot)
-        label_width = text_width(spot.region.name, LABEL_SIZE)
-        top, bottom = spot.y - LABEL_SIZE / 2, spot.y + LABEL_SIZE / 2
-        for side in ("end", "start"):
-            spot.label = side
-            left = spot.x + spot.label_dx - (label_width if side == "start" else 0)
-            box = (left, top, left + label_width, bottom)
-            inside = left >= 0 and left + label_width <= width
-            if inside and not any(overlaps(box, other) for other in taken if other != own):
-                taken.append(box)
-                named += 1
-                break
-        else:
-            spot.label = ""
-
-
-def overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def label(places: list[PlacedRegion], markers, size: tuple[float, float]) -> None:
+    """Name the regions taking part, the busiest first, each where its name covers no other
+    name, dot or office marker, from the smallest scale at which it has room (labels.py); the
+    rest keep their name in the dot's tooltip and in the lists below."""
+    by_importance = sorted(
+        places, key=lambda spot: (not spot.labelled, -spot.ties, spot.region.name_en)
+    )
+    points = [
+        labels.Point(
+            spot.region.pk,
+            spot.x,
+            spot.y,
+            spot.radius,
+            labels.text_width(spot.region.name, LABEL_SIZE),
+            LABEL_SIZE * labels.LINE_HEIGHT,
+        )
+        for spot in by_importance
+    ]
+    named = {spot.region.pk for spot in places if spot.labelled}
+    busiest = [point for point in points if point.key in named]
+    others = [labels.dot_obstacle(point) for point in points if point.key not in named]
+    obstacles = [labels.Obstacle(m.host.x, m.host.y, m.box) for m in markers]
+    placements = labels.place(busiest, [*others, *obstacles], size=size)
+    for spot in places:
+        spot.placement = placements.get(spot.region.pk)
 
 
 def build(
@@ -283,7 +277,7 @@ def build(
     )
     # Small dots first, so that the regions with ties are drawn on top of them.
     regions = sorted(placed.values(), key=lambda p: (p.labelled, p.ties, p.region.name_en))
-    label(regions, markers.values(), frame.width)
+    label(regions, markers.values(), (frame.width, frame.height))
     return TieMap(
         frame=frame,
         land=basemap.land_paths(frame),

@@ -72,6 +72,13 @@ class StatisticCsvView(StatisticsView):
         )
 
 
+def year_range() -> dict | None:
+    """The first and last establishment year of the directory's ties, the ends of the year
+    slider on the map and the network (cached like the pictures)."""
+    span = cached("tie-years", (), lambda: SisterTie.objects.established_years())
+    return {"first": span[0], "last": span[1]} if span else None
+
+
 def tie_filterset(request):
     """The ties list's FilterSet: the map and the network take every filter the list takes."""
     return filters.SisterTieFilterSet(
@@ -91,10 +98,10 @@ class NetworkView(FilteredPageView):
         ties = filtersets["ties"]
         graph = cached("network", filter_key(request.GET), lambda: draw_network(ties))
         link_list_urls([edge for edge in graph.edges if edge.tie is None], request.GET)
-        return {"network": graph, "list_query": list_query(request.GET)}
+        return {"network": graph, "list_query": list_query(request.GET), "year_range": year_range()}
 
     def refused_context(self, request, filtersets) -> dict:
-        return {"network": None}
+        return {"network": None, "year_range": year_range()}
 
 
 def draw_network(filterset) -> network.Network:
@@ -133,10 +140,11 @@ class MapView(FilteredPageView):
             "map": the_map,
             "list_query": list_query(request.GET),
             "office_query": stats.shared_filter_data(request.GET).urlencode(),
+            "year_range": year_range(),
         }
 
     def refused_context(self, request, filtersets) -> dict:
-        return {"map": None}
+        return {"map": None, "year_range": year_range()}
 
 
 def list_query(data, **replace) -> str:
