@@ -22,7 +22,7 @@ VERSION_KEY = "directory:version"
 TIMEOUT = 60 * 60  # s; entries of the current version are recomputed at least this often
 # Part of every key: raise it when what is cached changes shape, so that a new release never
 # reads an object the previous one pickled.
-FORMAT = 1
+FORMAT = 2
 
 
 def data_version() -> int:
