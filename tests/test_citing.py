@@ -318,7 +318,7 @@ def test_the_api_keeps_its_own_download_formats(client):
 
 ABOUT_HEADINGS = {
     "en": "About the directory",
-    "ja": "このディレクトリについて",
+    "ja": "このデータベースについて",
     "ko": "이 디렉터리에 대하여",
     "zh-hans": "关于本名录",
 }
