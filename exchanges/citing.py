@@ -127,8 +127,12 @@ class Dataset:
 
 
 def dataset() -> Dataset:
-    """The directory's version and last change, computed once per data version."""
-    moment = cached("last-change", (), lambda: {"moment": read_last_change()})["moment"]
+    """The directory's version and last change, computed once per data version. A footer is
+    no reason to fail a page: with the cache unreachable, the one query runs each time."""
+    try:
+        moment = cached("last-change", (), lambda: {"moment": read_last_change()})["moment"]
+    except Exception:  # whatever the cache backend raises when it cannot be reached
+        moment = read_last_change()
     return Dataset(project_version(), moment)
 
 
