@@ -142,8 +142,9 @@ def dataset() -> Dataset:
 def permalink(request, filterset=None) -> str:
     """The page's absolute address with the parameters that select what it shows, in a fixed
     order: the filters in the order the FilterSet declares them, then any other parameter
-    (the sort order) by name. Empty values and paging or download parameters are left out."""
-    declared = list(filterset.filters) if filterset is not None else []
+    (the sort order) by name. Empty values and paging or download parameters are left out.
+    static/js/cite.js puts an address changed in place in the same order."""
+    declared = declared_filters(filterset)
     names = [name for name in request.GET if name not in NOT_IN_PERMALINK]
     names.sort(key=lambda name: (0, declared.index(name)) if name in declared else (1, name))
     pairs = [(name, value) for name in names for value in request.GET.getlist(name) if value != ""]
@@ -151,8 +152,14 @@ def permalink(request, filterset=None) -> str:
     return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
 
+def declared_filters(filterset) -> list[str]:
+    return list(filterset.filters) if filterset is not None else []
+
+
 def quote_param(text: str) -> str:
-    return quote(text, safe="")
+    """Percent-encoded as JavaScript's encodeURIComponent does it, so that cite.js writes
+    the same address."""
+    return quote(text, safe="!'()*")
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ class PageCitation:
     version: str
     year: int
     retrieved: datetime.date
+    order: tuple[str, ...] = ()  # the filters in their declared order, for cite.js
 
     @property
     def key(self) -> str:
@@ -224,7 +232,14 @@ def page_citation(request, title: str, filterset=None) -> PageCitation:
     current = dataset()
     retrieved = timezone.localdate()
     year = current.data_date.year if current.data_date else retrieved.year
-    return PageCitation(str(title), permalink(request, filterset), current.version, year, retrieved)
+    return PageCitation(
+        str(title),
+        permalink(request, filterset),
+        current.version,
+        year,
+        retrieved,
+        tuple(declared_filters(filterset)),
+    )
 
 
 # --- Sources as reference-manager files ---------------------------------------------------

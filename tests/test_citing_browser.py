@@ -117,3 +117,21 @@ def test_a_script_can_move_the_permalink(page, live_server):
     assert new in page.locator("#cite-text").text_content()
     assert f"url = {{{new}}}" in page.locator("#cite-bibtex").text_content()
     assert f"UR  - {old}\n" not in page.locator("#cite-ris").text_content()
+
+
+def test_the_permalink_follows_the_year_slider(page, live_server):
+    """year-range.js redraws the map in place, puts the query in the address bar and sends
+    "picture:replaced": the permalink becomes that view, in the server's order."""
+    shuffled = "/map/?established_from=1990&page=2&sort=x&pair=JP-KR&kind="
+    page.goto(live_server.url + shuffled)
+    from_server = page.locator("#cite-permalink").get_attribute("href")
+    assert "page=" not in from_server and "kind=" not in from_server
+
+    page.goto(f"{live_server.url}/map/?pair=JP-KR")
+    page.evaluate(
+        "url => { history.replaceState(null, '', url);"
+        " document.dispatchEvent(new CustomEvent('picture:replaced')); }",
+        shuffled,
+    )
+    assert page.locator("#cite-permalink").get_attribute("href") == from_server
+    assert from_server in page.locator("#cite-ris").text_content()

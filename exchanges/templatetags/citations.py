@@ -4,7 +4,7 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from ..citing import page_citation
+from ..citing import NOT_IN_PERMALINK, page_citation
 
 register = template.Library()
 
@@ -55,4 +55,7 @@ def cite_box(context):
     title = page_title(context, match.url_name or "")
     if title is None:
         return {"citation": None}
-    return {"citation": page_citation(request, title, context.get("filterset"))}
+    return {
+        "citation": page_citation(request, title, context.get("filterset")),
+        "left_out": sorted(NOT_IN_PERMALINK),
+    }
