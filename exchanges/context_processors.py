@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
+from . import citing
 from .record_types import record_types as declared_record_types
 
 
@@ -29,3 +31,9 @@ def language_links(request) -> dict:
             }
         )
     return {"language_links": links}
+
+
+def dataset(request) -> dict:
+    """The directory's version and last change, for the footer; read (from the cache) only
+    by a page that shows them."""
+    return {"dataset": SimpleLazyObject(citing.dataset)}

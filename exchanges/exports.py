@@ -52,9 +52,20 @@ CONTENT_TYPES = {
 }
 
 
+# The sources list's reference-manager formats (``citing.py``), beside the formats above. The
+# API's downloads stay CSV, XLSX and GeoJSON: these are files for a reference manager, not rows.
+CITATION_FORMATS = ("bibtex", "ris", "csljson")
+
+
 def export_formats(model) -> tuple[str, ...]:
     """The formats a list of ``model`` downloads as."""
-    return (*EXPORT_FORMATS, GEOJSON) if geojson.supports(model) else EXPORT_FORMATS
+    formats = (*EXPORT_FORMATS, GEOJSON) if geojson.supports(model) else EXPORT_FORMATS
+    return (*formats, *CITATION_FORMATS) if cites_as_reference(model) else formats
+
+
+def cites_as_reference(model) -> bool:
+    """Whether the records of ``model`` are documents a reference manager holds: the sources."""
+    return model._meta.label == "exchanges.Source"
 
 
 def file_stem(model) -> str:
@@ -147,6 +158,10 @@ def export_response(table, export_format: str, request=None):
     """The download of every row the table selects, in ``export_format``. The request, when
     given, makes the GeoJSON's links to each record absolute."""
     model = table._meta.model
+    if export_format in CITATION_FORMATS:
+        from .citing import sources_download  # citing builds on this module
+
+        return sources_download(table.data.data, export_format)
     file_name = f"{file_stem(model)}.{export_format}"
     if export_format == GEOJSON:
         header, getters = export_columns(table)

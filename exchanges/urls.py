@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import data_views, views
+from . import citing_views, data_views, views
 from .pictures import views as pictures
 from .record_types import record_types
 
@@ -32,6 +32,13 @@ urlpatterns = [
     path("stats/<slug:slug>.csv", pictures.StatisticCsvView.as_view(), name="stats_csv"),
     path("map/", pictures.MapView.as_view(), name="map"),
     path("network/", pictures.NetworkView.as_view(), name="network"),
+    path("about/", citing_views.about, name="about"),
+    # A source as a reference-manager file: /sources/3.bib, .ris, .csl.json.
+    path(
+        "sources/<int:pk>.<str:extension>",
+        citing_views.source_citation,
+        name="source_citation",
+    ),
     *(url for record_type in record_types() for url in record_type_urls(record_type)),
     path("data/", data_views.package_page, name="data_package"),
     path("data/datapackage.json", data_views.package_descriptor, name="data_package_json"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_tables2 import RequestConfig
 
-from . import filters, tables
+from . import citing, filters, tables
 from .caching import cached
 from .exports import export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
@@ -294,7 +294,11 @@ class SourceDetailView(ObjectDetailView):
                     ),
                 }
             )
-        return {"cited_by": cited_by, "record_count": sum(counts.values())}
+        return {
+            "cited_by": cited_by,
+            "record_count": sum(counts.values()),
+            "document_citations": citing.source_citations(source),
+        }
 
 
 def home(request):

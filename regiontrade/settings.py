@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "exchanges.context_processors.language_links",
                 "exchanges.context_processors.record_types",
+                "exchanges.context_processors.dataset",
             ],
         },
     },

@@ -35,6 +35,11 @@ VOLATILE = [
     (re.compile(rb"\d{4}\.\d{2}\.\d{2}\.\d{6}"), b"(version)"),
     (re.compile(rb'<time datetime="[^"]+">[^<]*</time>'), b"<time>"),
     (re.compile(rb'"version": ?"[^"]+"'), b'"version": ""'),
+    # The Cite box names the year and day of the data's last change and the day it was read.
+    (
+        re.compile(rb'<section class="cite-box".*?</section>', re.S),
+        lambda box: re.sub(rb"\d{4}-\d{2}-\d{2}|(?<=[({ ])\d{4}(?=[)}\n])", b"(date)", box[0]),
+    ),
 ]
 
 
@@ -66,11 +71,13 @@ def addresses() -> list[str]:
     for language in LANGUAGES:
         urls += [f"{language}/", f"{language}/search/?q=Niigata", f"{language}/stats/"]
         urls += [f"{language}/map/", f"{language}/network/", f"{language}/data/"]
+        urls.append(f"{language}/about/")
         for name in LISTS:
             urls.append(f"{language}/{name}/")
             urls.append(f"{language}/{name}/?sort=-pk&per_page=5&page=2")
             urls += [f"{language}/{name}/?export={kind}" for kind in ("csv", "json", "xlsx")]
         urls += [f"{language}/{name}/?export=geojson" for name in ("regions", "ties", "offices")]
+        urls += [f"{language}/sources/?export={kind}" for kind in ("bibtex", "ris", "csljson")]
         for queryset in records:
             urls += [f"{language}{record.get_absolute_url()}" for record in queryset]
     for slug in ("ties-per-year", "ties-by-type-and-status", "regions-with-most-ties"):
@@ -84,6 +91,8 @@ def addresses() -> list[str]:
     for name, queryset in zip(API_LISTS, records, strict=True):
         urls += [f"/api/v1/{name}/{record.pk}/" for record in queryset]
     urls += ["/data/datapackage.json", "/data/regiontrade.zip"]
+    for source in records[-1]:
+        urls += [f"/sources/{source.pk}.{extension}" for extension in ("bib", "ris", "csl.json")]
     return urls
 
 
