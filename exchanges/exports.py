@@ -55,6 +55,16 @@ CONTENT_TYPES = {
 # The sources list's reference-manager formats (``citing.py``), beside the formats above. The
 # API's downloads stay CSV, XLSX and GeoJSON: these are files for a reference manager, not rows.
 CITATION_FORMATS = ("bibtex", "ris", "csljson")
+# How a download link names each format: the names readers know them by.
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "json": "JSON",
+    "xlsx": "XLSX",
+    GEOJSON: "GeoJSON",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "csljson": "CSL-JSON",
+}
 
 
 def export_formats(model) -> tuple[str, ...]:

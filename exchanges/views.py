@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 
 from . import citing, filters, tables
 from .caching import cached
-from .exports import export_formats, export_response
+from .exports import FORMAT_NAMES, export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.querysets import is_cited
@@ -155,13 +155,15 @@ class ObjectListView(FilteredPageView):
 
     def page_context(self, table, bad_export: bool = False) -> dict:
         opts = self.model._meta
+        formats = export_formats(self.model)
         return {
             "title": opts.verbose_name_plural,
             "model_name": opts.model_name,
             "paging_form": self.paging,
             "table": table,
             "bad_export": bad_export,
-            "export_formats": export_formats(self.model),
+            "export_formats": formats,
+            "export_links": [(code, FORMAT_NAMES[code]) for code in formats],
         }
 
 
