@@ -167,7 +167,8 @@ class ExchangeAreaFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def decade_label(decade: int) -> str:
-    return _("%(first)s–%(last)s") % {"first": decade, "last": decade + 9}
+    # Translators: a decade by its first year: 1990s, 1990年代, 1990년대.
+    return _("%(decade)ss") % {"decade": decade}
 
 
 # The decades a filter form offers; any other decade of the year range can be asked for.
