@@ -138,8 +138,8 @@ class ExchangeAreaField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("widget", QuickSelectMultiple)
         super().__init__(**kwargs)
 
-    def clean(self, value):
-        return super().clean(given_values(value))
+    def clean(self, value) -> list:
+        return list(super().clean(given_values(value)))  # none given: [], as for no filter
 
     def display(self, areas) -> str:
         return ", ".join(str(area) for area in areas)

@@ -400,3 +400,8 @@ def test_the_statistics_run_the_same_queries_for_5_and_50_ties_with_areas(client
         connection.savepoint_rollback(savepoint)
     assert counts[5, ""] == counts[50, ""], counts
     assert len({n for (size, query), n in counts.items() if query}) == 1, counts
+
+
+def test_no_area_and_no_decade_are_no_active_filter(client):
+    response = client.get(TIES, {"pair": "JP-KR", "area": "", "decade": ""})
+    assert [item["name"] for item in response.context["active_filters"]] == ["pair"]
