@@ -19,7 +19,12 @@ def active_filters(filterset) -> list[dict]:
         if value in (None, "", [], ()):
             continue
         field = filterset.form.fields[name]
-        display = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+        if hasattr(field, "display"):  # a filter of several values says how it reads
+            display = field.display(value)
+        elif hasattr(field, "choices"):
+            display = dict(field.choices).get(value, value)
+        else:
+            display = value
         if isinstance(display, tuple):
             display = "–".join(display)
         remaining = filterset.data.copy()

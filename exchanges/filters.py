@@ -22,6 +22,7 @@ from django_countries import countries
 
 from .models import (
     Citation,
+    ExchangeArea,
     Firm,
     Mission,
     OfficeStatus,
@@ -35,7 +36,7 @@ from .models.missions import from_country, to_country
 from .models.querysets import keeps_update_time
 from .models.search import matching
 from .record_types import component
-from .widgets import QuickSelect
+from .widgets import QuickSelect, QuickSelectMultiple
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
@@ -114,6 +115,127 @@ def region_filter(label, method, help_text=None) -> django_filters.CharFilter:
 def region_subtree(slug: str):
     """Ids of the region with this slug and of the regions within it."""
     return Region.objects.subtree(slug=slug)
+
+
+def given_values(value) -> list[str]:
+    """The values a query string gives for a filter that takes several, without the empty ones
+    (a form sent with nothing chosen); a null character is refused as in any text."""
+    if value in (None, ""):
+        return []
+    values = value if isinstance(value, (list, tuple)) else [value]
+    values = [str(item).strip() for item in values]
+    if any("\x00" in item for item in values):
+        raise ValidationError(_("Null characters are not allowed."), code="null_characters")
+    return [item for item in values if item]
+
+
+class ExchangeAreaField(forms.ModelMultipleChoiceField):
+    """Exchange areas by their slugs; an unknown slug is refused with the list of known ones."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", ExchangeArea.objects.order_by("name_en", "pk"))
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", QuickSelectMultiple)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> list:
+        return list(super().clean(given_values(value)))  # none given: [], as for no filter
+
+    def display(self, areas) -> str:
+        return ", ".join(str(area) for area in areas)
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            known = ", ".join(self.queryset.values_list("slug", flat=True))
+            raise ValidationError(
+                _("%(value)s is not an exchange area. Give one or more of: %(known)s."),
+                code="invalid_choice",
+                params={**error.params, "known": known},
+            ) from error
+
+
+class ExchangeAreaFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ExchangeAreaField
+    parameter_schema = {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
+    }
+
+
+def decade_label(decade: int) -> str:
+    # Translators: a decade by its first year: 1990s, 1990年代, 1990년대.
+    return _("%(decade)ss") % {"decade": decade}
+
+
+# The decades a filter form offers; any other decade of the year range can be asked for.
+FIRST_OFFERED_DECADE = 1900
+
+
+class DecadeSelect(QuickSelectMultiple):
+    """The decades from 1900 to the present one, and any other decade asked for."""
+
+    def get_context(self, name, value, attrs):
+        present = timezone.now().year // 10 * 10
+        asked = {int(item) for item in value or () if str(item).isdigit()}
+        decades = sorted(set(range(FIRST_OFFERED_DECADE, present + 1, 10)) | asked)
+        self.choices = [(str(decade), decade_label(decade)) for decade in decades]
+        return super().get_context(name, value, attrs)
+
+
+class DecadeField(forms.Field):
+    """Decades by their first year (1990 for 1990–1999): multiples of 10 in the year range."""
+
+    widget = DecadeSelect
+    pattern = re.compile(r"^[0-9]{1,4}$")
+
+    def to_python(self, value) -> list[int]:
+        decades = set()
+        for item in given_values(value):
+            decade = int(item) if self.pattern.match(item) else None
+            if decade is None or decade % 10 or not FIRST_YEAR <= decade <= LAST_YEAR:
+                raise ValidationError(
+                    _(
+                        "Give a decade by its first year, a multiple of 10 from %(first)s to "
+                        "%(last)s, e.g. 1990 for 1990–1999."
+                    ),
+                    code="invalid",
+                    params={"first": FIRST_YEAR, "last": LAST_YEAR - LAST_YEAR % 10},
+                )
+            decades.add(decade)
+        return sorted(decades)
+
+    def display(self, decades: list[int]) -> str:
+        return ", ".join(str(decade_label(decade)) for decade in decades)
+
+
+class DecadeFilter(django_filters.MultipleChoiceFilter):
+    field_class = DecadeField
+    parameter_schema = {
+        "type": "array",
+        "items": {
+            "type": "integer",
+            "minimum": FIRST_YEAR,
+            "maximum": LAST_YEAR - LAST_YEAR % 10,
+            "multipleOf": 10,
+        },
+    }
+
+
+def in_decades(field: str, decades: list[int]) -> Q:
+    """Dates in any of these decades, as ranges an index on the date column serves."""
+    condition = Q()
+    for decade in decades:
+        condition |= Q(
+            **{
+                f"{field}__gte": datetime.date(decade, 1, 1),
+                f"{field}__lt": datetime.date(decade + 10, 1, 1),
+            }
+        )
+    return condition
 
 
 class CountryPairField(forms.CharField):
@@ -352,6 +474,24 @@ class SisterTieFilterSet(CitedRecordFilterSet):
     )
     established_from = year_filter("established__year", "gte", _("Established from (year)"))
     established_to = year_filter("established__year", "lte", _("Established until (year)"))
+    decade = DecadeFilter(
+        field_name="established",
+        label=_("Decade established"),
+        method="filter_decade",
+        help_text=_(
+            "A decade by its first year, e.g. 1990 for the ties established in 1990–1999; "
+            "give several (decade=1990&decade=2000) for the ties of any of them."
+        ),
+    )
+    area = ExchangeAreaFilter(
+        field_name="exchange_areas__slug",
+        label=_("Exchange area"),
+        method="filter_area",
+        help_text=_(
+            "An exchange area's slug, e.g. culture; give several "
+            "(area=culture&area=economy) for the ties covering any of them."
+        ),
+    )
     related_search = (("region_a", Region), ("region_b", Region))
 
     filtered_by = {
@@ -359,6 +499,7 @@ class SisterTieFilterSet(CitedRecordFilterSet):
         "region_b": "partner",
         "country_a": "country",
         "country_b": "pair",
+        "exchange_areas": "area",
     }
     not_filterable = {
         "established_precision": "How much of the date the source states, shown with it.",
@@ -366,7 +507,6 @@ class SisterTieFilterSet(CitedRecordFilterSet):
         "ended_precision": "How much of the end date the source states, shown with it.",
         "end_reason": "Free text, shown on the tie's page.",
         "description": "Free text, shown on the tie's page.",
-        "exchange_areas": "Shown on the tie's page and in the API.",
     }
 
     class Meta:
@@ -381,12 +521,21 @@ class SisterTieFilterSet(CitedRecordFilterSet):
             "partner",
             "established_from",
             "established_to",
+            "decade",
+            "area",
             "source",
             "updated_since",
         ]
 
     def filter_country(self, queryset, name, value: str):
         return queryset.in_country(value)
+
+    def filter_decade(self, queryset, name, value: list):
+        return queryset.filter(in_decades("established", value)) if value else queryset
+
+    def filter_area(self, queryset, name, value: list):
+        areas = [area.pk for area in value]
+        return queryset.covering_any(areas) if areas else queryset
 
     def filter_pair(self, queryset, name, value: tuple[str, str]):
         return queryset.between_countries(*value)

@@ -24,3 +24,8 @@ class QuickSelect(forms.Select):
         return mark_safe(
             f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{options}</select>'
         )
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """A ``<select multiple>`` written out as QuickSelect writes a ``<select>``; its value is
+    every value the query string gives for its name (``area=culture&area=economy``)."""

@@ -86,6 +86,41 @@ def tie_partner(token):
     return [alone, with_region]
 
 
+def tie_decade(token):
+    """A decade is its ten years, 1990 to 1999; several decades select the ties of any."""
+
+    def established(year):
+        return make.tie(token, **make.year("established", year))
+
+    nineties = [established(1990), established(1999)]
+    seventies = established(1975)
+    misses = [established(1989), established(2000), make.tie(token)]
+    return [
+        FilterCase({"decade": "1990"}, nineties, [seventies, *misses]),
+        FilterCase({"decade": ["1970", "1990"]}, [*nineties, seventies], misses),
+    ]
+
+
+def tie_area(token):
+    """An area selects the ties covering it; several areas the ties covering any, each once."""
+    culture, economy, tourism = (make.exchange_area(token) for _ in range(3))
+    both = make.tie(token)
+    both.exchange_areas.add(culture, economy)
+    cultural, economic, touristic = make.tie(token), make.tie(token), make.tie(token)
+    cultural.exchange_areas.add(culture)
+    economic.exchange_areas.add(economy)
+    touristic.exchange_areas.add(tourism)
+    without = make.tie(token)
+    return [
+        FilterCase({"area": culture.slug}, [both, cultural], [economic, touristic, without]),
+        FilterCase(
+            {"area": [culture.slug, economy.slug]},
+            [both, cultural, economic],
+            [touristic, without],
+        ),
+    ]
+
+
 # --- firms --------------------------------------------------------------------------------
 
 
@@ -227,6 +262,8 @@ METHOD_FILTER_CASES = {
         "pair": tie_pair,
         "region": tie_region,
         "partner": tie_partner,
+        "decade": tie_decade,
+        "area": tie_area,
     },
     Firm: {"region": firm_region},
     OverseasOffice: {

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from exchanges.models import Mission, OverseasOffice, Region, SisterTie
+from exchanges.models import ExchangeArea, Mission, OverseasOffice, Region, SisterTie
 
 from .conftest import FIXTURES, restore_directory
 
@@ -166,6 +166,38 @@ def test_list_japan_korea_ties_and_page_through_every_region(api, anonymous):
         page = page + 1 if regions.next_ else None
     assert seen == sorted(Region.objects.values_list("pk", flat=True))
     assert regions.count == len(seen)
+
+
+@LIVE
+def test_list_ties_of_several_areas_and_decades(api, anonymous):
+    """``area`` and ``decade`` are lists: the generated client sends each value."""
+    regions = [
+        Region.objects.create(
+            slug=f"client-area-{n}", name_en=f"Client Area {n}", country=country, level="city"
+        )
+        for n, country in enumerate(["JP", "KR", "JP", "KR", "CN"])
+    ]
+    music = ExchangeArea.objects.create(slug="client-music", name_en="Client music")
+    sport = ExchangeArea.objects.create(slug="client-sport", name_en="Client sport")
+    ties = []
+    for n, (area, year) in enumerate([(music, 1994), (sport, 2001), (music, 1985)]):
+        tie = SisterTie.objects.create(
+            region_a=regions[n],
+            region_b=regions[n + 1],
+            tie_type="friendship",
+            established=datetime.date(year, 1, 1),
+            established_precision="year",
+        )
+        tie.exchange_areas.add(area)
+        ties.append(tie)
+    listed = api("api.ties.ties_list").sync(
+        client=anonymous,
+        area=["client-music", "client-sport"],
+        decade=[1990, 2000],
+        page_size=500,
+    )
+    assert sorted(result.id for result in listed.results) == [ties[0].pk, ties[1].pk]
+    assert listed.count == 2
 
 
 @LIVE

@@ -188,6 +188,8 @@ INDEXED = [
     (SisterTie, filters.SisterTieFilterSet, {"kind": "friendship"}, "tie_type"),
     (SisterTie, filters.SisterTieFilterSet, {"established_from": "2000"}, "established_order"),
     (SisterTie, filters.SisterTieFilterSet, {"region": "busan"}, "region_a_id"),
+    (SisterTie, filters.SisterTieFilterSet, {"decade": "1990"}, "established_order"),
+    (SisterTie, filters.SisterTieFilterSet, {"area": "culture"}, "sistertie_area_ties"),
     (Region, filters.RegionFilterSet, {"q": "부산"}, "region_search_trigram"),
     (Region, filters.RegionFilterSet, {"parent": "busan"}, "parent_id"),
     (Firm, filters.FirmFilterSet, {"q": "見附"}, "firm_search_trigram"),

@@ -434,7 +434,7 @@ def home_floor() -> str:
 
 
 def stats_floor(dialect: Dialect, pair: tuple[str, str] | None = None) -> str:
-    """The five statistics as one query: each a GROUP BY, stacked with UNION ALL."""
+    """The seven statistics as one query: each a GROUP BY, stacked with UNION ALL."""
     ties = f" WHERE {tie_pair(*pair)}" if pair else ""
     offices = f" WHERE {office_pair(*pair)}" if pair else ""
     missions = f" WHERE {mission_between(*pair)}" if pair else ""
@@ -452,6 +452,12 @@ def stats_floor(dialect: Dialect, pair: tuple[str, str] | None = None) -> str:
             f"SELECT 'ties-per-year', CAST({dialect.year('t.established')} AS text), "
             f"t.country_a || t.country_b, count(*) FROM exchanges_sistertie t{ties} "
             "GROUP BY 2, 3",
+            f"SELECT 'ties-per-decade', CAST({dialect.year('t.established')} AS text), "
+            f"t.country_a || t.country_b, count(*) FROM exchanges_sistertie t{ties} "
+            "GROUP BY 2, 3",
+            "SELECT 'ties-per-area', CAST(l.exchangearea_id AS text), "
+            "t.country_a || t.country_b, count(*) FROM exchanges_sistertie_exchange_areas l "
+            f"JOIN exchanges_sistertie t ON t.id = l.sistertie_id{ties} GROUP BY 2, 3",
             "SELECT 'ties-by-type', t.tie_type, t.status, count(*) FROM exchanges_sistertie t"
             f"{ties} GROUP BY 2, 3",
             "SELECT 'top-regions', r.slug, r.name_en, top.n FROM "

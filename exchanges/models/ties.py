@@ -90,6 +90,12 @@ class SisterTieQuerySet(DirectoryQuerySet):
             ]
         )
 
+    def covering_any(self, areas):
+        """Ties covering any of these exchange areas (ids): read from the link table's index
+        by area, each tie once."""
+        links = SisterTieExchangeArea.objects.filter(exchangearea__in=areas)
+        return self.filter(pk__in=links.values("sistertie_id"))
+
     def between_countries(self, first: str, second: str):
         """Ties between a region of one country and a region of the other, in either order."""
         return self.filter(
@@ -171,6 +177,8 @@ class SisterTieExchangeArea(LinkRow):
     class Meta:
         db_table = "exchanges_sistertie_exchange_areas"
         unique_together = [("sistertie", "exchangearea")]
+        # The ties of an area, for the area filter and the count of ties per area.
+        indexes = [models.Index(fields=["exchangearea", "sistertie"], name="sistertie_area_ties")]
         verbose_name = _("exchange area of a tie")
         verbose_name_plural = _("exchange areas of ties")
 

@@ -1,4 +1,4 @@
-"""The numbers behind /stats/: five counts over the same filtered rows the lists show.
+"""The numbers behind /stats/: seven counts over the same filtered rows the lists show.
 
 Each statistic is a small table (rows of categories, columns of series) that is drawn as a bar
 chart, shown as an accessible table and downloaded as CSV, so the picture, the table and the
@@ -15,14 +15,25 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from .. import filters
-from ..models import Mission, MissionKind, OfficeStatus, OverseasOffice, Region, SisterTie
-from ..models.ties import TieStatus, TieType
+from ..models import (
+    ExchangeArea,
+    Mission,
+    MissionKind,
+    OfficeStatus,
+    OverseasOffice,
+    Region,
+    SisterTie,
+)
+from ..models.ties import SisterTieExchangeArea, TieStatus, TieType
 from ..record_types import record_type_of
 from . import charts
 
 # The query parameters every picture understands: each is a filter of the ties, offices and
 # missions lists alike, with the same meaning.
 SHARED_FILTERS = ("pair", "country", "region")
+# Filters of the ties alone, which the statistics of ties follow too; each may be given several
+# times (area=culture&area=economy).
+TIE_FILTERS = ("decade", "area")
 TOP_REGIONS = 10
 
 PAIR_SERIES = [*filters.COUNTRY_PAIRS, ("other", _("Other pairs"))]
@@ -72,16 +83,29 @@ class Statistic:
         return header, [[row.key, *row.values, row.total] for row in self.rows]
 
 
-def shared_filter_data(data) -> QueryDict:
-    """The shared filters from a query string, the values as given."""
+def shared_filter_data(data, names=SHARED_FILTERS) -> QueryDict:
+    """The shared filters (or these ``names``) from a query string, the values as given."""
     shared = QueryDict(mutable=True)
-    shared.update({name: data[name] for name in SHARED_FILTERS if data.get(name)})
+    for name in names:
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            shared.setlist(name, values)
     return shared
 
 
-def list_url(model, data: dict, **extra) -> str:
-    """The list page of ``model``'s records under the shared filters, narrowed by ``extra``."""
-    return record_type_of(model).list_url(**shared_filter_data(data).dict(), **extra)
+def tie_filter_data(data) -> QueryDict:
+    """The filters the statistics of ties follow: the shared ones and the ties' own."""
+    return shared_filter_data(data, SHARED_FILTERS + TIE_FILTERS)
+
+
+def list_url(model, data, **extra) -> str:
+    """The list page of ``model``'s records under the filters its statistics follow, narrowed
+    by ``extra`` (which replaces a filter of the same name)."""
+    query = tie_filter_data(data) if model is SisterTie else shared_filter_data(data)
+    for name, value in extra.items():
+        query.setlist(name, [value])
+    url = record_type_of(model).list_url()
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 def year_range(years) -> list[int]:
@@ -112,6 +136,88 @@ def ties_per_year(ties, data) -> Statistic:
         orientation="columns",
         note=undated_note(undated),
     )
+
+
+def ties_per_decade(ties, data) -> Statistic:
+    counts: Counter = Counter()
+    grouped = ties.values_list("established__year", "country_a", "country_b").annotate(
+        n=Count("pk")
+    )
+    for year, first, second, n in grouped.order_by():
+        decade = None if year is None else year // 10 * 10
+        counts[decade, filters.pair_of(first, second)] += n
+    undated = sum(n for (decade, _key), n in counts.items() if decade is None)
+    decades = [decade for decade, _key in counts if decade is not None]
+    keys = [key for key, _label in PAIR_SERIES]
+    rows = [
+        Row(
+            str(decade),
+            filters.decade_label(decade),
+            [counts[decade, key] for key in keys],
+            list_url(SisterTie, data, decade=decade),
+        )
+        for decade in (range(min(decades), max(decades) + 1, 10) if decades else ())
+    ]
+    return Statistic(
+        slug="ties-per-decade",
+        title=_("Ties established per decade"),
+        description=_("Ties by the decade they were established, stacked by country pair."),
+        category_label=_("Decade"),
+        series=PAIR_SERIES,
+        rows=rows,
+        orientation="columns",
+        note=undated_note(undated),
+    )
+
+
+def ties_per_exchange_area(ties, data) -> Statistic:
+    counts: Counter = Counter()
+    links = SisterTieExchangeArea.objects.filter(sistertie__in=ties.order_by().values("pk"))
+    grouped = links.values_list(
+        "exchangearea_id", "sistertie__country_a", "sistertie__country_b"
+    ).annotate(n=Count("sistertie_id"))
+    for area, first, second, n in grouped.order_by():
+        counts[area, filters.pair_of(first, second)] += n
+    keys = [key for key, _label in PAIR_SERIES]
+    totals = Counter()
+    for (area, _key), n in counts.items():
+        totals[area] += n
+    areas = sorted(
+        (area for area in ExchangeArea.objects.all() if totals[area.pk]),
+        key=lambda area: (-totals[area.pk], area.name, area.slug),
+    )
+    rows = [
+        Row(
+            area.slug,
+            area.name,
+            [counts[area.pk, key] for key in keys],
+            list_url(SisterTie, data, area=area.slug),
+        )
+        for area in areas
+    ]
+    without = ties.exclude(pk__in=SisterTieExchangeArea.objects.values("sistertie_id")).count()
+    return Statistic(
+        slug="ties-per-exchange-area",
+        title=_("Ties per exchange area"),
+        description=_(
+            "Ties by the fields of exchange they cover, stacked by country pair. A tie covering "
+            "two areas counts once in each, so the rows add up to more than the ties."
+        ),
+        category_label=_("Exchange area"),
+        series=PAIR_SERIES,
+        rows=rows,
+        note=no_area_note(without),
+    )
+
+
+def no_area_note(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s tie for which the sources name no exchange area is not counted here.",
+        "%(count)s ties for which the sources name no exchange area are not counted here.",
+        count,
+    ) % {"count": count}
 
 
 def rows_per_year(counts: Counter, series_keys: list[str], url) -> tuple[list[Row], int]:
@@ -233,6 +339,8 @@ def missions_per_year(missions, data) -> Statistic:
 # slug → (how to count, which list's rows it counts)
 STATISTICS = {
     "ties-per-year": (ties_per_year, "ties"),
+    "ties-per-decade": (ties_per_decade, "ties"),
+    "ties-per-exchange-area": (ties_per_exchange_area, "ties"),
     "ties-by-type-and-status": (ties_by_type_and_status, "ties"),
     "regions-with-most-ties": (regions_with_most_ties, "ties"),
     "offices-by-host-country": (offices_by_host_country, "offices"),
@@ -241,10 +349,12 @@ STATISTICS = {
 
 
 def filtersets(data) -> dict:
-    """The ties, offices and missions lists' FilterSets, bound to the shared filters."""
+    """The ties, offices and missions lists' FilterSets, bound to the shared filters; the
+    ties' to their own filters too."""
+    ties = tie_filter_data(data)
     data = shared_filter_data(data)
     return {
-        "ties": filters.SisterTieFilterSet(data, queryset=SisterTie.objects.all()),
+        "ties": filters.SisterTieFilterSet(ties, queryset=SisterTie.objects.all()),
         "offices": filters.OverseasOfficeFilterSet(data, queryset=OverseasOffice.objects.all()),
         "missions": filters.MissionFilterSet(data, queryset=Mission.objects.all()),
     }
@@ -253,8 +363,19 @@ def filtersets(data) -> dict:
 def compute(bound: dict, data, only: str | None = None) -> list[Statistic]:
     """The statistics over the rows of ``bound``, the valid FilterSets of ``filtersets(data)``."""
     querysets = {name: filterset.qs for name, filterset in bound.items()}
-    return [
+    statistics = [
         count(querysets[source], data)
         for slug, (count, source) in STATISTICS.items()
         if only in (None, slug)
     ]
+    if shared_filter_data(data, TIE_FILTERS):
+        for statistic in statistics:
+            if STATISTICS[statistic.slug][1] != "ties":
+                statistic.note = " ".join(filter(None, [statistic.note, str(TIES_ONLY_NOTE)]))
+    return statistics
+
+
+TIES_ONLY_NOTE = _(
+    "The decade and exchange area filters select ties: offices and missions are counted "
+    "without them."
+)

@@ -21,9 +21,9 @@ def filter_key(data) -> tuple:
 
 
 def show_shared_filters_only(filterset):
-    """Drop from the FilterSet's form the filters that not every chart understands."""
+    """Drop from the FilterSet's form the filters the statistics do not follow."""
     for name in list(filterset.form.fields):
-        if name not in stats.SHARED_FILTERS:
+        if name not in stats.SHARED_FILTERS + stats.TIE_FILTERS:
             del filterset.form.fields[name]
     return filterset
 
@@ -41,7 +41,7 @@ class StatisticsView(FilteredPageView):
         return show_shared_filters_only(filtersets["ties"])
 
     def draw(self, request, filtersets):
-        shared = filter_key(stats.shared_filter_data(request.GET))
+        shared = filter_key(stats.tie_filter_data(request.GET))
         return {
             "statistics": cached("stats", shared, lambda: stats.compute(filtersets, request.GET)),
             "filter_query": request.GET.urlencode(),
@@ -64,7 +64,7 @@ class StatisticCsvView(StatisticsView):
         slug = self.slug
         (statistic,) = cached(
             f"stats-{slug}",
-            filter_key(stats.shared_filter_data(request.GET)),
+            filter_key(stats.tie_filter_data(request.GET)),
             lambda: stats.compute(filtersets, request.GET, only=slug),
         )
         return download(
