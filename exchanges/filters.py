@@ -480,8 +480,9 @@ class SisterTieFilterSet(RegionScopedFilterSet):
         _("Partner region"),
         "filter_partner",
         help_text=_(
-            "With region: only the ties between the two (each with the regions within it), "
-            "e.g. region=niigata&partner=jilin."
+            "A region by its slug, its id or its full name in any of the four scripts; with "
+            "region, only the ties between the two (each with the regions within it), e.g. "
+            "region=niigata&partner=jilin."
         ),
     )
     established_from = year_filter("established__year", "gte", _("Established from (year)"))
