@@ -18,6 +18,7 @@ from exchanges.models import Region
 from tests.query_counts import RecordQueries
 
 from . import factories as make
+from .test_scale import on_postgresql, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +332,35 @@ def test_region_boxes_are_marked_for_suggestions(client):
     assert 'data-region-suggest="/ja/regions/suggest/"' in page
     assert 'name="region"' in page and 'name="partner"' in page
     assert "js/region-suggest.js" in page
+
+
+@on_postgresql
+@pytest.mark.parametrize("value", ["busan", "Busan", "釜山", "부산광역시", "42"])
+def test_postgresql_finds_a_named_region_through_indexes(value):
+    from django.db.models import Q
+
+    from exchanges.region_fields import named_regions
+
+    named_regions(value)  # runs
+    conditions = Q(slug=value.lower()) | Q(name_en__iexact=value) | Q(name_ja=value)
+    conditions |= Q(name_zh=value) | Q(name_ko=value)
+    explained = plan(Region.objects.filter(conditions), "seqscan")
+    for index in ("region_name_en_upper", "region_name_ja", "region_name_zh", "region_name_ko"):
+        assert index in explained, explained
+
+
+@on_postgresql
+def test_postgresql_serves_the_suggestions_from_the_search_index(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert suggest(client, "부산").status_code == 200
+    (sql,) = [
+        query["sql"] for query in queries.captured_queries if "exchanges_region" in query["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert "region_search_trigram" in explained, explained
