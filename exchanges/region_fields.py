@@ -13,7 +13,7 @@ named one count as well (the default) or only the region itself.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,22 +36,25 @@ def named_regions(value: str):
     """The regions ``value`` names: by id when it is a number, else by slug, else by a full
     name in one of the four scripts (English case-insensitively). One query, each condition
     served by an index (the primary key, the unique slug, one index per name column)."""
-    conditions = Q(slug=value.lower())
-    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-        conditions |= Q(pk=int(value))
-    conditions |= Q(name_en__iexact=value) | Q(name_ja=value) | Q(name_zh=value) | Q(name_ko=value)
+    by_key = Q(slug=value.lower())  # the slug, and the id below: each names one region
+    by_name = Q(name_en__iexact=value) | Q(name_ja=value) | Q(name_zh=value) | Q(name_ko=value)
+    # The id first, then the slug: each names one region, whatever names others bear.
+    ranks = [When(by_key, then=1)]
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        by_id = Q(pk=int(value))
+        ranks.insert(0, When(by_id, then=0))
+        by_key |= by_id
     candidates = list(
-        Region.objects.filter(conditions)
+        Region.objects.filter(by_key | by_name)
         .select_related(ANCESTORS)
-        .order_by("name_en", "pk")[: MAX_CANDIDATES + 1]
+        .order_by(Case(*ranks, default=2), "name_en", "pk")[: MAX_CANDIDATES + 1]
     )
     for exact in (
         lambda region: str(region.pk) == value,
         lambda region: region.slug == value.lower(),
     ):
-        chosen = [region for region in candidates if exact(region)]
-        if chosen:
-            return chosen
+        if candidates and exact(candidates[0]):
+            return candidates[:1]
     return candidates
 
 
