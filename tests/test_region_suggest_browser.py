@@ -64,6 +64,7 @@ def test_typing_busan_suggests_it_and_its_ties_include_its_districts(
     assert box.get_attribute("aria-expanded") == "true"
     # Named in the reader's language: 釜山 in Japanese, 부산광역시 in Korean.
     assert {"ja": "釜山", "ko": "부산광역시"}[language] in option.inner_text()
+    listbox.scroll_into_view_if_needed()
     screenshot(page, f"region-suggest-{language}", full_page=False)
     assert serious_accessibility_violations(page) == []
 
