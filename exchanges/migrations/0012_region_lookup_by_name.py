@@ -41,7 +41,7 @@ def add_parents_names_to_search_text(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchanges', '0010_partial_date_help_text'),
+        ('exchanges', '0011_sistertie_area_index'),
     ]
 
     operations = [
