@@ -36,6 +36,7 @@ from .models.missions import from_country, to_country
 from .models.querysets import keeps_update_time
 from .models.search import matching
 from .record_types import component
+from .region_fields import RegionFilter, include_subregions_filter, region_filter
 from .widgets import QuickSelect, QuickSelectMultiple
 
 
@@ -102,19 +103,6 @@ def year_filter(field_name: str, lookup: str, label) -> YearFilter:
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
     )
-
-
-def region_filter(label, method, help_text=None) -> django_filters.CharFilter:
-    return django_filters.CharFilter(
-        label=label,
-        method=method,
-        help_text=help_text or _("The region's slug, e.g. niigata or gyeongsangnam-do."),
-    )
-
-
-def region_subtree(slug: str):
-    """Ids of the region with this slug and of the regions within it."""
-    return Region.objects.subtree(slug=slug)
 
 
 def given_values(value) -> list[str]:
@@ -425,6 +413,22 @@ class CitedRecordFilterSet(DirectoryFilterSet):
         return queryset.filter(pk__in=citing.values("object_id"))
 
 
+class RegionScopedFilterSet(CitedRecordFilterSet):
+    """Lists with region filters (``region_fields.RegionFilter``): each selects the records
+    of the region it names and, unless ``include_subregions=false``, of the regions within it."""
+
+    include_subregions = include_subregions_filter()
+
+    def regions_of(self, region: Region):
+        """Ids of ``region`` and, unless include_subregions is off, of the regions within it."""
+        if self.form.cleaned_data.get("include_subregions") == "false":
+            return [region.pk]
+        return Region.objects.subtree(pk=region.pk)
+
+    def filter_include_subregions(self, queryset, name, value: str):
+        return queryset  # the region filters read it
+
+
 class RegionFilterSet(CitedRecordFilterSet):
     country = country_filter(_("Country"), field_name="country")
     kind = ChoiceFilter(
@@ -434,10 +438,13 @@ class RegionFilterSet(CitedRecordFilterSet):
         help_text=_("The region's level; the same as level."),
     )
     level = ChoiceFilter.of_field(Region, "level")
-    parent = django_filters.CharFilter(
-        field_name="parent__slug",
+    parent = RegionFilter(
+        method="filter_parent",
         label=_("Parent region"),
-        help_text=_("The parent region's slug: the regions directly below it."),
+        help_text=_(
+            "The regions directly below this one, named by its slug, its id or its full name "
+            "in any of the four scripts."
+        ),
     )
 
     not_filterable = {
@@ -449,12 +456,17 @@ class RegionFilterSet(CitedRecordFilterSet):
         "coordinates_basis": "Says where the position comes from, shown with it.",
     }
 
+    filtered_by = {"parent": "parent"}
+
     class Meta:
         model = Region
         fields = ["q", "country", "kind", "level", "parent", "source", "updated_since"]
 
+    def filter_parent(self, queryset, name, value: Region):
+        return queryset.filter(parent=value)
 
-class SisterTieFilterSet(CitedRecordFilterSet):
+
+class SisterTieFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country"), method="filter_country")
     kind = ChoiceFilter.of_field(SisterTie, "tie_type")
     pair = CountryPairFilter(
@@ -468,8 +480,9 @@ class SisterTieFilterSet(CitedRecordFilterSet):
         _("Partner region"),
         "filter_partner",
         help_text=_(
-            "With region: only the ties between the two (each with the regions within it), "
-            "e.g. region=niigata&partner=jilin."
+            "A region by its slug, its id or its full name in any of the four scripts; with "
+            "region, only the ties between the two (each with the regions within it), e.g. "
+            "region=niigata&partner=jilin."
         ),
     )
     established_from = year_filter("established__year", "gte", _("Established from (year)"))
@@ -519,6 +532,7 @@ class SisterTieFilterSet(CitedRecordFilterSet):
             "status",
             "region",
             "partner",
+            "include_subregions",
             "established_from",
             "established_to",
             "decade",
@@ -540,19 +554,19 @@ class SisterTieFilterSet(CitedRecordFilterSet):
     def filter_pair(self, queryset, name, value: tuple[str, str]):
         return queryset.between_countries(*value)
 
-    def filter_region(self, queryset, name, value: str):
+    def filter_region(self, queryset, name, value: Region):
         partner = self.form.cleaned_data.get("partner")
         if partner:
-            return queryset.between_regions(region_subtree(value), region_subtree(partner))
-        return queryset.involving_any(region_subtree(value))
+            return queryset.between_regions(self.regions_of(value), self.regions_of(partner))
+        return queryset.involving_any(self.regions_of(value))
 
-    def filter_partner(self, queryset, name, value: str):
+    def filter_partner(self, queryset, name, value: Region):
         if self.form.cleaned_data.get("region"):
             return queryset  # the region filter takes both
-        return queryset.involving_any(region_subtree(value))
+        return queryset.involving_any(self.regions_of(value))
 
 
-class FirmFilterSet(CitedRecordFilterSet):
+class FirmFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country"), field_name="country")
     kind = ChoiceFilter.of_field(Firm, "kind")
     region = region_filter(_("Region (and the regions within it)"), "filter_region")
@@ -585,6 +599,7 @@ class FirmFilterSet(CitedRecordFilterSet):
             "country",
             "kind",
             "region",
+            "include_subregions",
             "sector",
             "founded_from",
             "founded_to",
@@ -592,11 +607,11 @@ class FirmFilterSet(CitedRecordFilterSet):
             "updated_since",
         ]
 
-    def filter_region(self, queryset, name, value: str):
-        return queryset.filter(region__in=region_subtree(value))
+    def filter_region(self, queryset, name, value: Region):
+        return queryset.filter(region__in=self.regions_of(value))
 
 
-class OverseasOfficeFilterSet(CitedRecordFilterSet):
+class OverseasOfficeFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country (operator or host)"), method="filter_country")
     kind = ChoiceFilter.of_field(OverseasOffice, "kind")
     operator_country = country_filter(_("Operator's country"), method="filter_operator_country")
@@ -641,6 +656,7 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
             "status",
             "region",
             "host_region",
+            "include_subregions",
             "source",
             "updated_since",
         ]
@@ -663,15 +679,15 @@ class OverseasOfficeFilterSet(CitedRecordFilterSet):
             host_region__country=second
         ) | operated_from(queryset, name, second).filter(host_region__country=first)
 
-    def filter_region(self, queryset, name, value: str):
-        regions = region_subtree(value)
+    def filter_region(self, queryset, name, value: Region):
+        regions = self.regions_of(value)
         return queryset.either_of([Q(operator_region__in=regions), Q(host_region__in=regions)])
 
-    def filter_host_region(self, queryset, name, value: str):
-        return queryset.filter(host_region__in=region_subtree(value))
+    def filter_host_region(self, queryset, name, value: Region):
+        return queryset.filter(host_region__in=self.regions_of(value))
 
 
-class MissionFilterSet(CitedRecordFilterSet):
+class MissionFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country (origin or destination)"), method="filter_country")
     kind = ChoiceFilter.of_field(Mission, "kind")
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
@@ -714,6 +730,7 @@ class MissionFilterSet(CitedRecordFilterSet):
             "destination_country",
             "pair",
             "region",
+            "include_subregions",
             "year_from",
             "year_to",
             "source",
@@ -735,8 +752,8 @@ class MissionFilterSet(CitedRecordFilterSet):
             from_country(first) & to_country(second) | from_country(second) & to_country(first)
         )
 
-    def filter_region(self, queryset, name, value: str):
-        regions = region_subtree(value)
+    def filter_region(self, queryset, name, value: Region):
+        regions = self.regions_of(value)
         return queryset.either_of(
             [Q(origin_regions__in=regions), Q(destination_regions__in=regions)]
         )

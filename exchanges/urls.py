@@ -39,6 +39,8 @@ urlpatterns = [
         citing_views.source_citation,
         name="source_citation",
     ),
+    # Before the regions' pages: "suggest" is a reserved slug (models.regions.RESERVED_SLUGS).
+    path("regions/suggest/", views.region_suggest, name="region-suggest"),
     *(url for record_type in record_types() for url in record_type_urls(record_type)),
     path("data/", data_views.package_page, name="data_package"),
     path("data/datapackage.json", data_views.package_descriptor, name="data_package_json"),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -20,6 +21,8 @@ from .exports import FORMAT_NAMES, export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
 from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from .models.querysets import is_cited
+from .models.regions import ANCESTORS
+from .models.search import normalise, search_condition_value
 from .record_types import component, record_type_of, record_types, subclasses
 
 PER_PAGE = 50
@@ -361,3 +364,62 @@ def search(request):
     return render(
         request, "exchanges/search.html", {"query": query, "groups": groups, "form": form}
     )
+
+
+SUGGESTIONS = 10
+NAMES = Region.NAME_FIELDS
+# A word the trigram index can find: three characters, or two CJK ones (釜山, 부산).
+SUGGEST_MIN_OPERAND = 3
+
+
+def region_suggest(request):
+    """The regions whose names, or whose parents' names, hold every word of ``q``, at most
+    SUGGESTIONS of them, as JSON: what a region box of the filter forms offers while a reader
+    types (static/js/region-suggest.js). Regions named so exactly come first, then those whose
+    own names hold the words, then those within them. One query, served by the index on the
+    regions' search text; a query no index could serve (a single Latin letter) suggests nothing."""
+    form = filters.RegionFilterSet(request.GET).form
+    form.fields = {"q": form.fields["q"]}
+    if not form.is_valid():
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        return JsonResponse(errors, status=400)
+    query = (form.cleaned_data["q"] or "").strip()
+    words = query.split()
+    if not any(
+        len(search_condition_value(normalise(word))) >= SUGGEST_MIN_OPERAND for word in words
+    ):
+        return JsonResponse([], safe=False)
+    exact = Q(name_en__iexact=query) | Q(name_ja=query) | Q(name_zh=query) | Q(name_ko=query)
+    own = Q()
+    for word in words:
+        own &= Q(name_en__icontains=word) | Q(
+            *(Q(**{f"{name}__contains": word}) for name in NAMES[1:]), _connector=Q.OR
+        )
+    regions = (
+        filters.RegionFilterSet({"q": query}, queryset=Region.objects.select_related(ANCESTORS))
+        .qs.annotate(
+            rank=Case(
+                When(exact, then=Value(0)),
+                When(own, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "name_en", "pk")[:SUGGESTIONS]
+    )
+    return JsonResponse([suggestion(region) for region in regions], safe=False)
+
+
+def suggestion(region: Region) -> dict:
+    """A region as the suggestions list shows it: its name in the reader's language with its
+    parents', and the slug that names it alone."""
+    parents = [ancestor.name for ancestor in region.ancestors()]
+    return {
+        "id": region.pk,
+        "slug": region.slug,
+        "label": f"{region.name} ({', '.join(parents)})" if parents else region.name,
+        "name": region.name,
+        "parents": parents,
+        "country": str(region.country),
+        "names": {name.removeprefix("name_"): getattr(region, name) for name in NAMES},
+    }

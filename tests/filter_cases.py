@@ -10,7 +10,7 @@ restricts every query to that token (``q``), so that the records of the fixtures
 
 from dataclasses import dataclass, field
 
-from exchanges.models import Firm, Mission, OverseasOffice, SisterTie, Source
+from exchanges.models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
 
 from . import factories as make
 
@@ -62,7 +62,26 @@ def tie_region(token):
         make.tie(token, region_b=child),
         make.tie(token, region_a=grandchild),
     ]
-    return [FilterCase({"region": top.slug}, hits, [make.tie(token, region_a=outside)])]
+    misses = [make.tie(token, region_a=outside)]
+    # Named by id or by its full name in a script of its own: the same ties.
+    return [
+        FilterCase({"region": top.slug}, hits, misses),
+        FilterCase({"region": str(top.pk)}, hits, misses),
+        FilterCase({"region": top.name_en.upper()}, hits, misses),
+    ]
+
+
+def tie_include_subregions(token):
+    """Off, a region filter selects the region's own records, not those of the regions within."""
+    top, child, _grandchild, outside = regions_within(token)
+    own = make.tie(token, region_a=top)
+    below = make.tie(token, region_a=child)
+    elsewhere = make.tie(token, region_a=outside)
+    return [
+        FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below, elsewhere]),
+        FilterCase({"partner": top.slug, "include_subregions": "false"}, [own], [below]),
+        FilterCase({"region": top.slug, "include_subregions": "true"}, [own, below], [elsewhere]),
+    ]
 
 
 def tie_partner(token):
@@ -131,6 +150,12 @@ def firm_region(token):
     return [FilterCase({"region": top.slug}, hits, misses)]
 
 
+def firm_include_subregions(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    own, below = make.firm(token, region=top), make.firm(token, region=child)
+    return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
+
+
 # --- offices ------------------------------------------------------------------------------
 
 
@@ -188,6 +213,18 @@ def office_host_region(token):
     return [FilterCase({"host_region": top.slug}, hits, [make.office(token, operator_region=top)])]
 
 
+def office_include_subregions(token):
+    top, child, _grandchild, outside = regions_within(token)
+    own, below = make.office(token, host_region=top), make.office(token, host_region=child)
+    run_from_below = make.office(token, operator_region=child)
+    elsewhere = make.office(token, host_region=outside)
+    return [
+        FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below]),
+        FilterCase({"host_region": top.slug, "include_subregions": "0"}, [own], [below]),
+        FilterCase({"region": top.slug}, [own, below, run_from_below], [elsewhere]),
+    ]
+
+
 # --- missions -----------------------------------------------------------------------------
 
 
@@ -241,6 +278,27 @@ def mission_region(token):
     return [FilterCase({"region": top.slug}, hits, misses)]
 
 
+def mission_include_subregions(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    own = make.mission(token, destination_regions=[top])
+    below = make.mission(token, origin_regions=[child])
+    return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
+
+
+# --- regions ------------------------------------------------------------------------------
+
+
+def region_parent(token):
+    """The regions directly below the parent, named by slug, id or full name."""
+    top, child, grandchild, outside = regions_within(token)
+    sibling = make.region(token, parent=top)
+    hits, misses = [child, sibling], [top, grandchild, outside]
+    return [
+        FilterCase({"parent": value}, hits, misses)
+        for value in (top.slug, str(top.pk), top.name_en.lower())
+    ]
+
+
 # --- sources ------------------------------------------------------------------------------
 
 
@@ -264,14 +322,16 @@ METHOD_FILTER_CASES = {
         "partner": tie_partner,
         "decade": tie_decade,
         "area": tie_area,
+        "include_subregions": tie_include_subregions,
     },
-    Firm: {"region": firm_region},
+    Firm: {"region": firm_region, "include_subregions": firm_include_subregions},
     OverseasOffice: {
         "country": office_country,
         "operator_country": office_operator_country,
         "pair": office_pair,
         "region": office_region,
         "host_region": office_host_region,
+        "include_subregions": office_include_subregions,
     },
     Mission: {
         "country": mission_country,
@@ -279,6 +339,8 @@ METHOD_FILTER_CASES = {
         "destination_country": mission_destination_country,
         "pair": mission_pair,
         "region": mission_region,
+        "include_subregions": mission_include_subregions,
     },
+    Region: {"parent": region_parent},
     Source: {"country": source_country},
 }

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -17,6 +19,10 @@ from .search import SearchTextField
 
 # How far below a region the ``region`` filters reach: Jilin → Yanbian → Yanji → its districts.
 SUBTREE_DEPTH = 3
+ANCESTORS = "__".join(["parent"] * SUBTREE_DEPTH)  # select_related path to the top
+
+# Addresses under /regions/ that are pages of the directory, not regions.
+RESERVED_SLUGS = ("suggest",)
 
 
 class RegionLevel(models.TextChoices):
@@ -64,6 +70,16 @@ class RegionQuerySet(DirectoryQuerySet):
             levels.append(level)
         first, *below = levels
         return first.union(*below, all=True)
+
+
+def ancestor_names(region) -> list[str]:
+    """The names of the regions above ``region``, which its search text holds too: searching
+    부산 finds Busan's districts, whose own names are just 서구 or 영도구."""
+    try:
+        ancestors = region.ancestors()
+    except Region.DoesNotExist:  # a fixture that names a parent loaded after it
+        return []
+    return [getattr(ancestor, name) for ancestor in ancestors for name in Region.NAME_FIELDS]
 
 
 @record_type("region", "regions", _("Regions"), position=1, lookup="slug")
@@ -136,7 +152,9 @@ class Region(MultilingualNames, DirectoryRecord):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 
-    search_text = SearchTextField(*MultilingualNames.NAME_FIELDS, "slug", "wikidata_id")
+    search_text = SearchTextField(
+        *MultilingualNames.NAME_FIELDS, "slug", "wikidata_id", also=ancestor_names
+    )
 
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = RegionQuerySet.as_manager()
@@ -155,8 +173,18 @@ class Region(MultilingualNames, DirectoryRecord):
             # updated_since, a partner's sync.
             models.Index(fields=["updated"], name="region_updated"),
             TrigramIndex(fields=["search_text"], name="region_search_trigram"),
+            # A region named in a filter by its full name (region_fields.named_regions).
+            models.Index(Upper("name_en"), name="region_name_en_upper"),
+            models.Index(fields=["name_ja"], name="region_name_ja"),
+            models.Index(fields=["name_zh"], name="region_name_zh"),
+            models.Index(fields=["name_ko"], name="region_name_ko"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_SLUGS),
+                name="region_slug_not_reserved",
+                violation_error_message=_("This slug is the address of a page of the directory."),
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),
                 name="region_not_own_parent",
@@ -214,3 +242,23 @@ class Region(MultilingualNames, DirectoryRecord):
             and any(ancestor.pk == self.pk for ancestor in self.parent.ancestors())
         ):
             raise ValidationError({"parent": _("This parent lies inside the region itself.")})
+
+
+@receiver(post_save, sender=Region)
+def refresh_search_text_below(sender, instance, raw=False, **kwargs):
+    """A region renamed or moved: the regions within it search by its names, so their search
+    text is derived anew (a fixture loaded children first gets their parents' names here too)."""
+    below = (
+        Region.objects.filter(pk__in=Region.objects.subtree(pk=instance.pk))
+        .exclude(pk=instance.pk)
+        .select_related(ANCESTORS)
+    )
+    field = Region._meta.get_field("search_text")
+    changed = []
+    for region in below:
+        text = field.derive(region)
+        if text != region.search_text:
+            region.search_text = text
+            changed.append(region)
+    if changed:
+        Region.objects.bulk_update(changed, ["search_text"], batch_size=500)

@@ -94,11 +94,13 @@ def fts_table(model) -> str:
     return f"{model._meta.db_table}_search"
 
 
-def SearchTextField(*source_fields: str):  # noqa: N802 - reads as a field declaration
-    """``search_text`` derived from the record's own ``source_fields``."""
+def SearchTextField(*source_fields: str, also=None):  # noqa: N802 - reads as a field declaration
+    """``search_text`` derived from the record's own ``source_fields`` and, with ``also``, the
+    values ``also(record)`` gives (a region's parents' names)."""
 
     def derive(record) -> str:
-        return search_text(getattr(record, name) for name in source_fields)
+        values = [getattr(record, name) for name in source_fields]
+        return search_text([*values, *(also(record) if also else ())])
 
     field = DerivedTextField(
         "search text",

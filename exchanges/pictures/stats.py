@@ -30,7 +30,7 @@ from . import charts
 
 # The query parameters every picture understands: each is a filter of the ties, offices and
 # missions lists alike, with the same meaning.
-SHARED_FILTERS = ("pair", "country", "region")
+SHARED_FILTERS = ("pair", "country", "region", "include_subregions")
 # Filters of the ties alone, which the statistics of ties follow too; each may be given several
 # times (area=culture&area=economy).
 TIE_FILTERS = ("decade", "area")
