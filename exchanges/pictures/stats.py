@@ -108,21 +108,27 @@ def list_url(model, data, **extra) -> str:
     return f"{url}?{query.urlencode()}" if query else url
 
 
-def year_range(years) -> list[int]:
-    """Every year from the first to the last, gaps included: a pause is a fact worth seeing."""
-    years = [year for year in years if year is not None]
-    return list(range(min(years), max(years) + 1)) if years else []
+def period_range(periods, step: int = 1) -> list[int]:
+    """Every year (or decade) from the first to the last, gaps included: a pause is a fact worth
+    seeing."""
+    periods = [period for period in periods if period is not None]
+    return list(range(min(periods), max(periods) + 1, step)) if periods else []
 
 
-def ties_per_year(ties, data) -> Statistic:
+def ties_per_pair_and_year(ties) -> Counter:
+    """How many ties each country pair established each year (None when the year is unknown)."""
     counts: Counter = Counter()
     grouped = ties.values_list("established__year", "country_a", "country_b").annotate(
         n=Count("pk")
     )
     for year, first, second, n in grouped.order_by():
         counts[year, filters.pair_of(first, second)] += n
-    rows, undated = rows_per_year(
-        counts,
+    return counts
+
+
+def ties_per_year(ties, data) -> Statistic:
+    rows, undated = rows_per_period(
+        ties_per_pair_and_year(ties),
         [key for key, _label in PAIR_SERIES],
         lambda year: list_url(SisterTie, data, established_from=year, established_to=year),
     )
@@ -140,24 +146,15 @@ def ties_per_year(ties, data) -> Statistic:
 
 def ties_per_decade(ties, data) -> Statistic:
     counts: Counter = Counter()
-    grouped = ties.values_list("established__year", "country_a", "country_b").annotate(
-        n=Count("pk")
+    for (year, pair), n in ties_per_pair_and_year(ties).items():
+        counts[None if year is None else year // 10 * 10, pair] += n
+    rows, undated = rows_per_period(
+        counts,
+        [key for key, _label in PAIR_SERIES],
+        lambda decade: list_url(SisterTie, data, decade=decade),
+        step=10,
+        label=filters.decade_label,
     )
-    for year, first, second, n in grouped.order_by():
-        decade = None if year is None else year // 10 * 10
-        counts[decade, filters.pair_of(first, second)] += n
-    undated = sum(n for (decade, _key), n in counts.items() if decade is None)
-    decades = [decade for decade, _key in counts if decade is not None]
-    keys = [key for key, _label in PAIR_SERIES]
-    rows = [
-        Row(
-            str(decade),
-            filters.decade_label(decade),
-            [counts[decade, key] for key in keys],
-            list_url(SisterTie, data, decade=decade),
-        )
-        for decade in (range(min(decades), max(decades) + 1, 10) if decades else ())
-    ]
     return Statistic(
         slug="ties-per-decade",
         title=_("Ties established per decade"),
@@ -220,14 +217,15 @@ def no_area_note(count: int) -> str:
     ) % {"count": count}
 
 
-def rows_per_year(counts: Counter, series_keys: list[str], url) -> tuple[list[Row], int]:
-    """Rows of counts per year and series from counts by (year, series key), every year from
-    the first to the last; and how many had no year."""
-    undated = sum(n for (year, _key), n in counts.items() if year is None)
-    years = year_range(year for year, _key in counts)
+def rows_per_period(
+    counts: Counter, series_keys: list[str], url, step: int = 1, label=str
+) -> tuple[list[Row], int]:
+    """Rows of counts per year (or per decade, ``step=10``) and series from counts by (period,
+    series key), every period from the first to the last; and how many had no year."""
+    undated = sum(n for (period, _key), n in counts.items() if period is None)
     rows = [
-        Row(str(year), str(year), [counts[year, key] for key in series_keys], url(year))
-        for year in years
+        Row(str(period), label(period), [counts[period, key] for key in series_keys], url(period))
+        for period in period_range((period for period, _key in counts), step)
     ]
     return rows, undated
 
@@ -319,7 +317,7 @@ def missions_per_year(missions, data) -> Statistic:
             .order_by()
         }
     )
-    rows, undated = rows_per_year(
+    rows, undated = rows_per_period(
         counts,
         MissionKind.values,
         lambda year: list_url(Mission, data, year_from=year, year_to=year),
