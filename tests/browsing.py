@@ -36,6 +36,26 @@ browser_tests = [
 ]
 
 
+def recording_page(context):
+    """A new page of ``context`` that records console errors, uncaught exceptions and failed
+    responses in ``page.console_errors``, so that a test can assert there were none."""
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and page.console_errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    return page
+
+
 def screenshot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

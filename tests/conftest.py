@@ -139,22 +139,8 @@ def browser():
 def page(browser):
     """A desktop-sized page that records console errors and failed responses in
     ``page.console_errors``."""
-    from .browsing import DESKTOP
+    from .browsing import DESKTOP, recording_page
 
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and page.console_errors.append(f"{response.status} {response.url}")
-        ),
-    )
-    yield page
+    yield recording_page(context)
     context.close()

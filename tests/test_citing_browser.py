@@ -7,7 +7,13 @@ import datetime
 import pytest
 
 from . import factories as make
-from .browsing import DESKTOP, browser_tests, screenshot, serious_accessibility_violations
+from .browsing import (
+    DESKTOP,
+    browser_tests,
+    recording_page,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 pytestmark = browser_tests
 
@@ -38,14 +44,7 @@ def clipboard_page(browser, live_server):
     """A desktop page allowed to write and read the clipboard, recording console errors."""
     context = browser.new_context(viewport=DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
+    yield recording_page(context)
     context.close()
 
 
