@@ -205,6 +205,16 @@ def end_before_start():
     }
 
 
+def plan_reported_with_unknown_status():
+    return {
+        "name_en": "Rules mission",
+        "kind": "trade",
+        "status": "unknown",
+        "status_reported": "2021-09-30",
+        "status_reported_precision": "day",
+    }
+
+
 def region(**location):
     return {
         "slug": "rules-point",
@@ -241,6 +251,13 @@ CASES = [
         "/api/v1/firms/",
     ),
     Case(Mission, "mission_end_not_before_start", "end", end_before_start, "/api/v1/missions/"),
+    Case(
+        Mission,
+        "mission_status_reported_with_known_status",
+        "status_reported",
+        plan_reported_with_unknown_status,
+        "/api/v1/missions/",
+    ),
     Case(
         Region,
         "region_coordinates_paired",

@@ -46,10 +46,16 @@ NOTES = {
     ),
 }
 REASON = "Status as the fixture's sources state it"
-M2M = ["organisers", "origin_regions", "destination_regions", "participating_firms"]
+# The history of each of a mission's lists of regions and firms.
+M2M = [
+    "HistoricalMissionOrganiser",
+    "HistoricalMissionOriginRegion",
+    "HistoricalMissionDestinationRegion",
+    "HistoricalMissionParticipatingFirm",
+]
 
 
-def set_fixture_statuses(apps, schema_editor):
+def set_fixture_statuses(apps, schema_editor, statuses=FIXTURE_STATUSES, notes=NOTES):
     """Missions loaded from the fixtures and never edited since (every history row written by
     the fixtures account) get the status their sources state, with a history row saying so.
     Every other mission keeps "unknown": nothing here knows whether it took place."""
@@ -61,7 +67,7 @@ def set_fixture_statuses(apps, schema_editor):
     if user is None:
         return
     now = timezone.now()
-    for pk, (name, status, reported, precision) in FIXTURE_STATUSES.items():
+    for pk, (name, status, reported, precision) in statuses.items():
         mission = Mission.objects.using(using).filter(pk=pk).first()
         if mission is None or mission.name_en != name:
             continue
@@ -75,8 +81,8 @@ def set_fixture_statuses(apps, schema_editor):
             "status_reported_precision": precision,
             "updated": now,
         }
-        if pk in NOTES:
-            old, new = NOTES[pk]
+        if pk in notes:
+            old, new = notes[pk]
             if old in mission.notes:
                 changes["notes"] = mission.notes.replace(old, new, 1)
         Mission.objects.using(using).filter(pk=pk).update(**changes)
@@ -93,8 +99,8 @@ def set_fixture_statuses(apps, schema_editor):
             history_change_reason=REASON,
         )
         row = History.objects.using(using).create(**values)
-        for relation in M2M:
-            links = apps.get_model("exchanges", f"HistoricalMission_{relation}")
+        for link_model in M2M:
+            links = apps.get_model("exchanges", link_model)
             columns = [
                 field.attname
                 for field in links._meta.concrete_fields
