@@ -198,6 +198,7 @@ def end_before_start():
     return {
         "name_en": "Rules mission",
         "kind": "trade",
+        "status": "held",
         "start": "2009-08-02",
         "start_precision": "day",
         "end": "2009-08-01",
