@@ -304,13 +304,14 @@ class MissionAdmin(DirectoryAdmin):
     list_display = (
         "name_en",
         "kind",
+        "status",
         "start_display",
         "origins",
         "destinations",
         "delegation_size",
         "citation_count",
     )
-    list_filter = ("kind", "origin_regions__country", "destination_regions__country")
+    list_filter = ("kind", "status", "origin_regions__country", "destination_regions__country")
     autocomplete_fields = [
         "organisers",
         "origin_regions",
@@ -327,6 +328,8 @@ class MissionAdmin(DirectoryAdmin):
             _("When and where"),
             {
                 "fields": (
+                    "status",
+                    "status_reported",
                     "start",
                     "end",
                     "venue",

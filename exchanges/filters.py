@@ -690,6 +690,7 @@ class OverseasOfficeFilterSet(RegionScopedFilterSet):
 class MissionFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country (origin or destination)"), method="filter_country")
     kind = ChoiceFilter.of_field(Mission, "kind")
+    status = ChoiceFilter.of_field(Mission, "status")
     origin_country = country_filter(_("Origin country"), method="filter_origin_country")
     destination_country = country_filter(
         _("Destination country"), method="filter_destination_country"
@@ -709,6 +710,8 @@ class MissionFilterSet(RegionScopedFilterSet):
         "start_precision": "How much of the start date the source states, shown with it.",
         "end": "Missions are selected by the year they start; the end is on the mission's page.",
         "end_precision": "How much of the end date the source states, shown with it.",
+        "status_reported": "When the plan was reported, shown with the status.",
+        "status_reported_precision": "How much of that date the source states, shown with it.",
         "delegation_size": "A figure to sort the list by, not to select by.",
         "purpose": "Free text, shown on the mission's page.",
         "outcome": "Free text, shown on the mission's page.",
@@ -726,6 +729,7 @@ class MissionFilterSet(RegionScopedFilterSet):
             "q",
             "country",
             "kind",
+            "status",
             "origin_country",
             "destination_country",
             "pair",

@@ -563,6 +563,7 @@ class MissionTable(DirectoryTable):
     region_lists = ("origin_regions", "destination_regions")
     name = NameColumn()
     kind = ChoiceColumn()
+    status = ChoiceColumn()
     start = PartialDateColumn(verbose_name=_("Date"))
     origin_regions = RegionListColumn(verbose_name=_("From"))
     destination_regions = RegionListColumn(verbose_name=_("To"))
@@ -576,6 +577,7 @@ class MissionTable(DirectoryTable):
             "id",
             "name",
             "kind",
+            "status",
             "start",
             "origin_regions",
             "destination_regions",

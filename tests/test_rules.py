@@ -198,10 +198,21 @@ def end_before_start():
     return {
         "name_en": "Rules mission",
         "kind": "trade",
+        "status": "held",
         "start": "2009-08-02",
         "start_precision": "day",
         "end": "2009-08-01",
         "end_precision": "day",
+    }
+
+
+def plan_reported_with_unknown_status():
+    return {
+        "name_en": "Rules mission",
+        "kind": "trade",
+        "status": "unknown",
+        "status_reported": "2021-09-30",
+        "status_reported_precision": "day",
     }
 
 
@@ -241,6 +252,13 @@ CASES = [
         "/api/v1/firms/",
     ),
     Case(Mission, "mission_end_not_before_start", "end", end_before_start, "/api/v1/missions/"),
+    Case(
+        Mission,
+        "mission_status_reported_with_known_status",
+        "status_reported",
+        plan_reported_with_unknown_status,
+        "/api/v1/missions/",
+    ),
     Case(
         Region,
         "region_coordinates_paired",

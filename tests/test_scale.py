@@ -208,6 +208,7 @@ INDEXED = [
     (Mission, filters.MissionFilterSet, {"origin_country": "JP"}, "mission_countries"),
     (Mission, filters.MissionFilterSet, {"destination_country": "KR"}, "mission_destination"),
     (Mission, filters.MissionFilterSet, {"kind": "forum"}, "mission_kind_order"),
+    (Mission, filters.MissionFilterSet, {"status": "held"}, "mission_status_order"),
     (Mission, filters.MissionFilterSet, {"q": "延吉"}, "mission_search_trigram"),
     (OverseasOffice, filters.OverseasOfficeFilterSet, {"q": "seoul"}, "search_trigram"),
 ]
@@ -238,6 +239,7 @@ SORTED = [
     (Region.objects.order_by("-population", "-pk"), "region_population_order"),
     (Firm.objects.order_by("employees", "pk"), "firm_employees_order"),
     (Mission.objects.all(), "mission_start_order"),
+    (Mission.objects.filter(status="held"), "mission_status_order"),
     (OverseasOffice.objects.order_by("opened", "pk"), "overseasoffice_opened_order"),
 ]
 

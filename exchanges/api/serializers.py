@@ -379,11 +379,14 @@ class MissionSerializer(DirectorySerializer):
         model = Mission
         ordering_fields = ["start", "kind", "delegation_size", "name_en", "id"]
         ordering = ["-start", "id"]
-        brief_fields = ["id", *NAME_FIELDS, "kind", "start", "start_precision", "url"]
+        brief_fields = ["id", *NAME_FIELDS, "kind", "status", "start", "start_precision", "url"]
         fields = [
             "id",
             *NAME_FIELDS,
             "kind",
+            "status",
+            "status_reported",
+            "status_reported_precision",
             "organisers",
             "origin_regions",
             "destination_regions",

@@ -2,7 +2,7 @@ from ..partial_dates import DatePrecision
 from . import history  # noqa: F401  (receivers)
 from .base import AmountUnit, Currency
 from .firms import Firm, FirmKind, SalesRoute
-from .missions import Mission, MissionKind
+from .missions import Mission, MissionKind, MissionStatus
 from .offices import OfficeKind, OfficeStatus, OverseasOffice
 from .regions import CoordinatesBasis, Region, RegionLevel
 from .sources import Citation, Source, SourceKind, SourceLanguage
@@ -19,6 +19,7 @@ __all__ = [
     "FirmKind",
     "Mission",
     "MissionKind",
+    "MissionStatus",
     "OfficeKind",
     "OfficeStatus",
     "OverseasOffice",

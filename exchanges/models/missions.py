@@ -39,6 +39,15 @@ class MissionKind(models.TextChoices):
     FORUM = "forum", _("forum")
 
 
+class MissionStatus(models.TextChoices):
+    """Whether the mission took place, as far as the sources say."""
+
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+    UNKNOWN = "unknown", _("unknown")
+
+
 # The country of a side whose regions lie in more than one country.
 SEVERAL_COUNTRIES = "*"
 SIDES = {"origin_regions": "origin_country", "destination_regions": "destination_country"}
@@ -164,6 +173,19 @@ class Mission(MultilingualNames, DirectoryRecord):
     """A visit, fair or forum: Yanbian buyers in Niigata, October 2007."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MissionStatus.choices,
+        default=MissionStatus.UNKNOWN,
+        help_text=_(
+            "Held only where a source says the mission took place; planned where it reports "
+            "a plan or an announcement."
+        ),
+    )
+    status_reported, status_reported_precision = partial_date_fields(
+        _("plan reported"), _("precision of the date the plan was reported")
+    )
     organisers = models.ManyToManyField(
         Firm,
         blank=True,
@@ -265,6 +287,7 @@ class Mission(MultilingualNames, DirectoryRecord):
         indexes = [
             SortIndex("start", name="mission_start_order"),
             SortIndex("start", within="kind", name="mission_kind_order"),
+            SortIndex("start", within="status", name="mission_status_order"),
             SortIndex("delegation_size", name="mission_delegation_order"),
             models.Index(
                 fields=["origin_country", "destination_country"], name="mission_countries"
@@ -281,6 +304,15 @@ class Mission(MultilingualNames, DirectoryRecord):
             ),
             *partial_date_constraints("mission", "start"),
             *partial_date_constraints("mission", "end"),
+            models.CheckConstraint(
+                condition=Q(status_reported__isnull=True) | ~Q(status=MissionStatus.UNKNOWN),
+                name="mission_status_reported_with_known_status",
+                violation_error_message=_(
+                    "A mission whose plan was reported is at least planned: "
+                    "choose a status other than unknown."
+                ),
+            ),
+            *partial_date_constraints("mission", "status_reported"),
             *amount_constraints("mission", "outcome_value", "outcome_currency"),
         ]
 
@@ -296,6 +328,10 @@ class Mission(MultilingualNames, DirectoryRecord):
     @property
     def end_display(self) -> str:
         return format_partial_date(self.end, self.end_precision)
+
+    @property
+    def status_reported_display(self) -> str:
+        return format_partial_date(self.status_reported, self.status_reported_precision)
 
     def refresh_countries(self) -> None:
         """Copy the countries of the mission's regions into ``origin_country`` and

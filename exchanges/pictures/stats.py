@@ -19,6 +19,7 @@ from ..models import (
     ExchangeArea,
     Mission,
     MissionKind,
+    MissionStatus,
     OfficeStatus,
     OverseasOffice,
     Region,
@@ -309,29 +310,63 @@ def offices_by_host_country(offices, data) -> Statistic:
 
 
 def missions_per_year(missions, data) -> Statistic:
-    counts = Counter(
-        {
-            (year, kind): n
-            for year, kind, n in missions.values_list("start__year", "kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
+    """Missions that were held, by the year they started: a planned mission (announced, "next
+    month") or one whose outcome no source states is left out, and the note says how many."""
+    held: Counter = Counter()
+    left_out: Counter = Counter()
+    grouped = missions.values_list("start__year", "kind", "status").annotate(n=Count("pk"))
+    for year, kind, status, n in grouped.order_by():
+        if status == MissionStatus.HELD:
+            held[year, kind] += n
+        else:
+            left_out[status] += n
     rows, undated = rows_per_period(
-        counts,
+        held,
         MissionKind.values,
-        lambda year: list_url(Mission, data, year_from=year, year_to=year),
+        lambda year: list_url(
+            Mission, data, year_from=year, year_to=year, status=MissionStatus.HELD
+        ),
     )
+    notes = [str(not_held_note(left_out)), undated_note(undated)]
     return Statistic(
         slug="missions-per-year",
         title=_("Missions per year"),
-        description=_("Missions and fairs by the year they started, stacked by kind."),
+        description=_(
+            "Missions and fairs that were held, by the year they started, stacked by kind."
+        ),
         category_label=_("Year"),
         series=list(MissionKind.choices),
         rows=rows,
         orientation="columns",
-        note=undated_note(undated),
+        note=" ".join(filter(None, notes)),
     )
+
+
+def not_held_note(left_out: Counter) -> str:
+    """How many missions not known to have been held a count of held missions leaves out."""
+    if not sum(left_out.values()):
+        return ""
+    messages = {
+        MissionStatus.PLANNED: lambda n: ngettext(
+            "%(count)s planned mission", "%(count)s planned missions", n
+        ),
+        MissionStatus.CANCELLED: lambda n: ngettext(
+            "%(count)s cancelled mission", "%(count)s cancelled missions", n
+        ),
+        MissionStatus.UNKNOWN: lambda n: ngettext(
+            "%(count)s mission not known to have taken place",
+            "%(count)s missions not known to have taken place",
+            n,
+        ),
+    }
+    parts = [
+        messages[status](left_out[status]) % {"count": left_out[status]}
+        for status in MissionStatus.values
+        if left_out[status] and status in messages
+    ]
+    return _("Only missions that were held are counted; left out: %(missions)s.") % {
+        "missions": ", ".join(parts)
+    }
 
 
 # slug → (how to count, which list's rows it counts)
