@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from django.db.models import Count
 
-from ..models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from ..models import ExchangeArea, Firm, Mission, OverseasOffice, Region, SisterTie, Source
 from ..models.search import glob, normalise, search_condition_value
 
 PAGE_ROWS = 50
@@ -100,6 +100,9 @@ class Parameters:
     hub_ties: int
     province: str  # slug of the first-level region with most regions below it
     province_id: int
+    province_name: str  # a name of that region no other region bears, as a reader types it
+    area: str  # slug of the exchange area most ties cover
+    area_id: int
     export_year: int  # JP–KR ties established from this year number about EXPORT_ROWS
     export_rows: int
     tie: int
@@ -139,12 +142,28 @@ def discover() -> Parameters:
         ids = model.objects.order_by("pk").values_list("pk", flat=True)
         return ids[model.objects.count() // 2]
 
+    province_name = next(
+        name
+        for field in ("name_ko", "name_ja", "name_zh", "name_en")
+        if (name := getattr(province, field))
+        and Region.objects.filter(**{field: name}).count() == 1
+    )
+    area = (
+        ExchangeArea.objects.annotate(n=Count("ties"))
+        .order_by("-n", "pk")
+        .values_list("pk", "slug")
+        .first()
+    )
+
     return Parameters(
         hub=Region.objects.get(pk=hub_id).slug,
         hub_id=hub_id,
         hub_ties=degree[hub_id],
         province=province.slug,
         province_id=province.pk,
+        province_name=province_name,
+        area=area[1],
+        area_id=area[0],
         export_year=export_year,
         export_rows=export_rows,
         tie=middle(SisterTie),
@@ -562,6 +581,27 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
         ),
         Case("ties status", "/ties/?status=dormant", tie_page("t.status = 'dormant'"), LIST),
         Case(
+            "ties region by name",
+            f"/ties/?region={quote(p.province_name)}",
+            tie_page(in_province),
+            LIST,
+        ),
+        Case(
+            "ties area",
+            f"/ties/?area={p.area}",
+            tie_page(
+                "t.id IN (SELECT sistertie_id FROM exchanges_sistertie_exchange_areas "
+                f"WHERE exchangearea_id = {p.area_id})"
+            ),
+            LIST,
+        ),
+        Case(
+            "ties decade",
+            "/ties/?decade=2000",
+            tie_page("t.established >= '2000-01-01' AND t.established < '2010-01-01'"),
+            LIST,
+        ),
+        Case(
             "ties sorted",
             "/ties/?sort=region_a",
             tie_page(order="a.name_en, t.id", keys_from=TIE_TABLES, key="t"),
@@ -684,6 +724,20 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
             SEARCH,
         ),
     ]
+    # Suggestions while typing the first two letters of the province's name: it and the regions
+    # below it (whose search text holds their parents' names) match.
+    typed = p.province_name[:2]
+    cases.append(
+        Case(
+            "region suggestions",
+            f"/regions/suggest/?q={quote(typed)}",
+            "SELECT r.id, r.slug, r.name_en, r.name_ja, r.name_zh, r.name_ko "
+            "FROM exchanges_region r WHERE "
+            + matches("r", "exchanges_region", typed, dialect)
+            + " ORDER BY r.id LIMIT 10",
+            SEARCH,
+        )
+    )
     for script in ("kanji", "hangul", "latin"):
         term = SEARCH_TERMS[script]
         url = f"/search/?q={quote(term)}"
