@@ -636,7 +636,8 @@ class ParticipationTable(DirectoryTable):
     mission = RecordLinkColumn(verbose_name=_("Mission"), order_by=("mission__start",))
     participant = tables.Column(
         verbose_name=_("Who"),
-        linkify=True,
+        linkify=lambda record: record.participant and record.participant.get_absolute_url(),
+        empty_values=(),  # a side counted as a whole is named by its country
         orderable=False,  # one of three links: sort by role, side or mission instead
         exclude_from_export=True,
     )
@@ -667,8 +668,8 @@ class ParticipationTable(DirectoryTable):
             "...",
         )
 
-    def render_participant(self, value):
-        return value.name
+    def render_participant(self, value, record):
+        return record.participant_name
 
 
 class SourceTitleColumn(tables.Column):

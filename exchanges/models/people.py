@@ -198,21 +198,35 @@ class Participation(DirectoryRecord):
             models.CheckConstraint(
                 condition=Q(person__isnull=False, region__isnull=True, firm__isnull=True)
                 | Q(person__isnull=True, region__isnull=False, firm__isnull=True)
-                | Q(person__isnull=True, region__isnull=True, firm__isnull=False),
+                | Q(person__isnull=True, region__isnull=True, firm__isnull=False)
+                # A whole side, as a source counts it ("한국 58명"): its country and count.
+                | (
+                    Q(person__isnull=True, region__isnull=True, firm__isnull=True)
+                    & Q(count__isnull=False)
+                    & ~Q(country="")
+                ),
                 name="participation_person_region_or_firm_one_given",
                 violation_error_message=_(
-                    "Name exactly one participant: a person, a region or a firm."
+                    "Name exactly one participant: a person, a region or a firm; or none, for a "
+                    "whole side, with its country and count."
                 ),
             ),
         ]
 
     @property
     def name(self) -> str:
-        return f"{self.participant.name} – {self.get_role_display()}"
+        return f"{self.participant_name} – {self.get_role_display()}"
+
+    @property
+    def participant_name(self) -> str:
+        """The participant's name, or the side counted as a whole ("KR side")."""
+        if self.participant is not None:
+            return self.participant.name
+        return _("%(country)s side") % {"country": self.country.code}
 
     @property
     def participant(self):
         return self.person or self.region or self.firm
 
     def __str__(self) -> str:
-        return f"{self.participant} – {self.get_role_display()} – {self.mission}"
+        return f"{self.participant_name} – {self.get_role_display()} – {self.mission}"
