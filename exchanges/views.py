@@ -108,7 +108,9 @@ def records_linked_to(region) -> dict:
             include_subregions="false",
         ),
         "participations": section(
-            region.participations.with_participants().order_by("mission", "pk"),
+            Participation.objects.either_of([Q(region=region), Q(person__body_region=region)])
+            .with_participants()
+            .order_by("mission", "pk"),
             Participation,
             region=slug,
             include_subregions="false",
