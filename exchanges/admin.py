@@ -24,6 +24,8 @@ from .models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -63,6 +65,16 @@ class CitationInline(GenericTabularInline):
     autocomplete_fields = ["source"]
     fields = ["source", "locator", "quote"]
     verbose_name_plural = _("citations: where each fact is stated")
+
+
+class ParticipationInline(admin.TabularInline):
+    """Who took part in a mission, and how: edited on the mission and on the person."""
+
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["mission", "person", "region", "firm"]
+    fields = ["mission", "person", "region", "firm", "role", "talk_title", "country", "count"]
+    verbose_name_plural = _("participation: who took part, and how")
 
 
 class DirectoryAdmin(GuardedAdmin, LinkFieldsAdminMixin, ImportExportModelAdmin, HistoryAdmin):
@@ -311,6 +323,7 @@ class MissionAdmin(DirectoryAdmin):
         "delegation_size",
         "citation_count",
     )
+    inlines = [CitationInline, ParticipationInline]
     list_filter = ("kind", "status", "origin_regions__country", "destination_regions__country")
     autocomplete_fields = [
         "organisers",
@@ -377,3 +390,39 @@ class MissionAdmin(DirectoryAdmin):
     @admin.display(description=_("start"), ordering="start")
     def start_display(self, obj):
         return obj.start_display
+
+
+@admin.register(Person)
+class PersonAdmin(DirectoryAdmin):
+    inlines = [CitationInline, ParticipationInline]
+    list_display = ("__str__", "title", "body_region", "body_firm", "body_text", "citation_count")
+    list_select_related = ("body_region", "body_firm")
+    autocomplete_fields = ["body_region", "body_firm"]
+    fieldsets = (
+        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("Title and body"), {"fields": ("title", "body_region", "body_firm", "body_text")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+
+@admin.register(Participation)
+class ParticipationAdmin(DirectoryAdmin):
+    list_display = (
+        "mission",
+        "person",
+        "region",
+        "firm",
+        "role",
+        "talk_title",
+        "country",
+        "count",
+        "citation_count",
+    )
+    list_select_related = ("mission", "person", "region", "firm")
+    list_filter = ("role", "country")
+    autocomplete_fields = ["mission", "person", "region", "firm"]
+    fieldsets = (
+        (None, {"fields": ("mission", "person", "region", "firm", "role")}),
+        (_("Talk and side"), {"fields": ("talk_title", "country", "count")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )

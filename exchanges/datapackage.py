@@ -61,6 +61,8 @@ from .models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -87,6 +89,8 @@ RECORD_MODELS = (
     SalesRoute,
     OverseasOffice,
     Mission,
+    Person,
+    Participation,
     Source,
     Citation,
 )

@@ -27,6 +27,8 @@ from .models import (
     Mission,
     OfficeStatus,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     RegionLevel,
     SisterTie,
@@ -761,6 +763,93 @@ class MissionFilterSet(RegionScopedFilterSet):
         return queryset.either_of(
             [Q(origin_regions__in=regions), Q(destination_regions__in=regions)]
         )
+
+
+class PersonFilterSet(RegionScopedFilterSet):
+    region = region_filter(_("Body (region)"), "filter_region")
+    firm = RecordIdFilter(
+        label=_("Body (firm)"),
+        field_name="body_firm__id",
+        help_text=_("A firm's id: the people who held a title in it."),
+    )
+    mission = RecordIdFilter(
+        label=_("Mission"),
+        method="filter_mission",
+        help_text=_("A mission's id: the people who took part in it."),
+    )
+    role = ChoiceFilter.of_field(
+        Participation, "role", method="filter_role", help_text=_("People who took part so.")
+    )
+    related_search = (("body_region", Region), ("body_firm", Firm))
+
+    filtered_by = {"body_region": "region", "body_firm": "firm"}
+    not_filterable = {}
+
+    class Meta:
+        model = Person
+        fields = [
+            "q",
+            "region",
+            "include_subregions",
+            "firm",
+            "mission",
+            "role",
+            "source",
+            "updated_since",
+        ]
+
+    def filter_region(self, queryset, name, value: Region):
+        return queryset.filter(body_region__in=self.regions_of(value))
+
+    def filter_mission(self, queryset, name, value: int):
+        taking_part = Participation.objects.filter(mission=value).values("person")
+        return queryset.filter(pk__in=taking_part)
+
+    def filter_role(self, queryset, name, value: str):
+        taking_part = Participation.objects.filter(role=value).values("person")
+        return queryset.filter(pk__in=taking_part)
+
+
+class ParticipationFilterSet(RegionScopedFilterSet):
+    mission = RecordIdFilter(
+        label=_("Mission"), field_name="mission__id", help_text=_("A mission's id.")
+    )
+    role = ChoiceFilter.of_field(Participation, "role")
+    country = country_filter(_("Side"), field_name="country")
+    person = RecordIdFilter(
+        label=_("Person"), field_name="person__id", help_text=_("A person's id.")
+    )
+    firm = RecordIdFilter(label=_("Firm"), field_name="firm__id", help_text=_("A firm's id."))
+    region = region_filter(_("Region (taking part, or a person's body)"), "filter_region")
+    related_search = (
+        ("mission", Mission),
+        ("person", Person),
+        ("region", Region),
+        ("firm", Firm),
+    )
+
+    not_filterable = {
+        "count": "A figure shown beside its side, not to select by.",
+    }
+
+    class Meta:
+        model = Participation
+        fields = [
+            "q",
+            "mission",
+            "role",
+            "country",
+            "person",
+            "firm",
+            "region",
+            "include_subregions",
+            "source",
+            "updated_since",
+        ]
+
+    def filter_region(self, queryset, name, value: Region):
+        regions = self.regions_of(value)
+        return queryset.either_of([Q(region__in=regions), Q(person__body_region__in=regions)])
 
 
 class SourceFilterSet(DirectoryFilterSet):

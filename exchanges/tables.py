@@ -19,7 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderByTuple
 
 from .cells import attribute_reader, cell_renderer
-from .models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from .models import (
+    Citation,
+    Firm,
+    Mission,
+    OverseasOffice,
+    Participation,
+    Person,
+    Region,
+    SisterTie,
+    Source,
+)
 from .models.base import MultilingualNames
 from .partial_dates import DatePrecision, format_partial_date
 
@@ -584,6 +594,82 @@ class MissionTable(DirectoryTable):
             "delegation_size",
             "...",
         )
+
+
+class RecordLinkColumn(tables.Column):
+    """A linked record (not a region): its name, linked, on the page; its id in a download,
+    read from the row without building the record."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("linkify", True)
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return value.name
+
+    def export_fields(self, accessor: str) -> list[str]:
+        return [f"{accessor}_id"]
+
+    def export_reader(self, accessor: str) -> Callable:
+        return attribute_reader(f"{accessor}_id")
+
+
+class PersonTable(DirectoryTable):
+    linked_regions = ("body_region",)
+    name = NameColumn(order_by=("name_en", "name_ko", "name_ja", "name_zh"))
+    title = tables.Column()
+    body_region = RegionLinkColumn(
+        verbose_name=_("Body (region)"), order_by=("body_region__name_en",)
+    )
+    body_firm = RecordLinkColumn(verbose_name=_("Body (firm)"), order_by=("body_firm__name_en",))
+    body_text = tables.Column(verbose_name=_("Body as the source names it"))
+
+    export_only = ("id", *NAME_FIELDS)
+
+    class Meta(DirectoryTable.Meta):
+        model = Person
+        sequence = ("id", "name", "title", "body_region", "body_firm", "body_text", "...")
+
+
+class ParticipationTable(DirectoryTable):
+    linked_regions = ("region",)
+    mission = RecordLinkColumn(verbose_name=_("Mission"), order_by=("mission__start",))
+    participant = tables.Column(
+        verbose_name=_("Who"),
+        linkify=lambda record: record.participant and record.participant.get_absolute_url(),
+        empty_values=(),  # a side counted as a whole is named by its country
+        orderable=False,  # one of three links: sort by role, side or mission instead
+        exclude_from_export=True,
+    )
+    role = ChoiceColumn(linkify=True)
+    talk_title = tables.Column()
+    country = CountryColumn(verbose_name=_("Side"))
+    count = tables.Column(attrs={"td": {"class": "number"}})
+    # In downloads: the participant by its link (one of the three).
+    person = RecordLinkColumn(visible=False, orderable=False)
+    region = RegionLinkColumn(visible=False, orderable=False)
+    firm = RecordLinkColumn(visible=False, orderable=False)
+
+    export_only = ("id",)
+
+    class Meta(DirectoryTable.Meta):
+        model = Participation
+        sequence = (
+            "id",
+            "mission",
+            "participant",
+            "role",
+            "talk_title",
+            "country",
+            "count",
+            "person",
+            "region",
+            "firm",
+            "...",
+        )
+
+    def render_participant(self, value, record):
+        return record.participant_name
 
 
 class SourceTitleColumn(tables.Column):

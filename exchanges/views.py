@@ -19,7 +19,16 @@ from . import citing, filters, tables
 from .caching import cached
 from .exports import FORMAT_NAMES, export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
-from .models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from .models import (
+    Firm,
+    Mission,
+    OverseasOffice,
+    Participation,
+    Person,
+    Region,
+    SisterTie,
+    Source,
+)
 from .models.querysets import is_cited
 from .models.regions import ANCESTORS
 from .models.search import normalise, search_condition_value
@@ -91,6 +100,20 @@ def records_linked_to(region) -> dict:
             region.missions_to.with_regions().order_by(F("start").desc(nulls_last=True), "pk"),
             Mission,
             region=slug,
+        ),
+        "people": section(
+            region.people.order_by("name_en", "pk"),
+            Person,
+            region=slug,
+            include_subregions="false",
+        ),
+        "participations": section(
+            Participation.objects.either_of([Q(region=region), Q(person__body_region=region)])
+            .with_participants()
+            .order_by("mission", "pk"),
+            Participation,
+            region=slug,
+            include_subregions="false",
         ),
     }
 
@@ -265,6 +288,26 @@ class MissionDetailView(ObjectDetailView):
             Prefetch("participating_firms", queryset=Firm.objects.order_by("name_en")),
         )
     )
+
+    def related(self, mission):
+        return {"participations": mission.participations.with_participants().order_by("pk")}
+
+
+class PersonDetailView(ObjectDetailView):
+    model = Person
+    queryset = Person.objects.select_related("body_region", "body_firm")
+
+    def related(self, person):
+        return {
+            "participations": person.participations.with_participants().order_by(
+                F("mission__start").desc(nulls_last=True), "pk"
+            )
+        }
+
+
+class ParticipationDetailView(ObjectDetailView):
+    model = Participation
+    queryset = Participation.objects.with_participants()
 
 
 class SourceDetailView(ObjectDetailView):

@@ -26,6 +26,8 @@ from exchanges.models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -131,6 +133,23 @@ def mission(
     return record
 
 
+def person(token: str | None = None, **fields) -> Person:
+    token = token or new_token()
+    fields.setdefault("name_en", f"Person {token} {serial()}")
+    return saved(Person(**fields))
+
+
+def participation(token: str | None = None, *, role="participant", **fields) -> Participation:
+    """A participation in a mission built for it unless given (``mission``), by a person
+    built for it unless a person, a region or a firm is given."""
+    token = token or new_token()
+    mission_record = fields.pop("mission", None) or mission(token)
+    if not {"person", "region", "firm"} & fields.keys():
+        fields["person"] = person(token)
+    fields.setdefault("talk_title", f"Talk {token} {serial()}")
+    return saved(Participation(mission=mission_record, role=role, **fields))
+
+
 def source(token: str | None = None, *, language="en", **fields) -> Source:
     token = token or new_token()
     number = serial()
@@ -171,6 +190,8 @@ BUILDERS = {
     Firm: firm,
     OverseasOffice: office,
     Mission: mission,
+    Person: person,
+    Participation: participation,
     Source: source,
     Citation: lambda token=None, **fields: cite(region(token), **fields),
     ExchangeArea: exchange_area,
@@ -212,6 +233,10 @@ def built_from_fields(model, token: str, **fields):
     return saved(model(**fields))
 
 
+# Links a record cannot have all at once: a participation names one participant (its person).
+LEFT_EMPTY = {Participation: ("region", "firm")}
+
+
 def linked(model, token: str | None = None):
     """A record with every link it can have filled in: each empty link to a record of a model
     the builders know, each many-to-many link, a citation where the model is cited, and its
@@ -220,7 +245,11 @@ def linked(model, token: str | None = None):
     record = build(model, token)
     for field in model._meta.concrete_fields:
         empty = field.many_to_one and getattr(record, field.attname) is None
-        if empty and field.related_model in BUILDERS:
+        if (
+            empty
+            and field.name not in LEFT_EMPTY.get(model, ())
+            and field.related_model in BUILDERS
+        ):
             setattr(record, field.name, build(field.related_model))
     saved(record)
     for field in model._meta.local_many_to_many:

@@ -10,7 +10,16 @@ restricts every query to that token (``q``), so that the records of the fixtures
 
 from dataclasses import dataclass, field
 
-from exchanges.models import Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from exchanges.models import (
+    Firm,
+    Mission,
+    OverseasOffice,
+    Participation,
+    Person,
+    Region,
+    SisterTie,
+    Source,
+)
 
 from . import factories as make
 
@@ -285,6 +294,58 @@ def mission_include_subregions(token):
     return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
 
 
+# --- people and participation ------------------------------------------------------------
+
+
+def person_region(token):
+    top, child, _grandchild, outside = regions_within(token)
+    hits = [make.person(token, body_region=top), make.person(token, body_region=child)]
+    misses = [make.person(token, body_region=outside), make.person(token)]
+    return [FilterCase({"region": top.slug}, hits, misses)]
+
+
+def person_include_subregions(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    own = make.person(token, body_region=top)
+    below = make.person(token, body_region=child)
+    return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
+
+
+def person_mission(token):
+    speaker, listener, absent = (make.person(token) for _ in range(3))
+    forum = make.mission(token)
+    make.participation(token, mission=forum, person=speaker, role="keynote")
+    make.participation(token, person=listener)
+    return [FilterCase({"mission": forum.pk}, [speaker], [listener, absent])]
+
+
+def person_role(token):
+    speaker, listener = make.person(token), make.person(token)
+    make.participation(token, person=speaker, role="keynote")
+    make.participation(token, person=listener, role="participant")
+    return [FilterCase({"role": "keynote"}, [speaker], [listener, make.person(token)])]
+
+
+def participation_region(token):
+    top, child, _grandchild, outside = regions_within(token)
+    hits = [
+        make.participation(token, region=top),
+        make.participation(token, person=make.person(token, body_region=child)),
+    ]
+    misses = [
+        make.participation(token, region=outside),
+        make.participation(token, firm=make.firm(token)),
+    ]
+    return [FilterCase({"region": top.slug}, hits, misses)]
+
+
+def participation_include_subregions(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    own = make.participation(token, region=top)
+    below = make.participation(token, region=child)
+    return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
+
+
 # --- regions ------------------------------------------------------------------------------
 
 
@@ -340,6 +401,16 @@ METHOD_FILTER_CASES = {
         "pair": mission_pair,
         "region": mission_region,
         "include_subregions": mission_include_subregions,
+    },
+    Person: {
+        "region": person_region,
+        "include_subregions": person_include_subregions,
+        "mission": person_mission,
+        "role": person_role,
+    },
+    Participation: {
+        "region": participation_region,
+        "include_subregions": participation_include_subregions,
     },
     Region: {"parent": region_parent},
     Source: {"country": source_country},

@@ -23,6 +23,8 @@ from exchanges.models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -122,6 +124,8 @@ def expected_counts() -> dict[str, int]:
         "origin-regions-of-missions": Mission.origin_regions.through.objects.count(),
         "destination-regions-of-missions": Mission.destination_regions.through.objects.count(),
         "participating-firms-of-missions": Mission.participating_firms.through.objects.count(),
+        "people": Person.objects.count(),
+        "participations": Participation.objects.count(),
         "sources": Source.objects.count(),
         "citations": Citation.objects.count(),
     }
@@ -277,6 +281,8 @@ def test_citations_name_the_table_and_row_of_the_record(client, directory):
         "firms",
         "overseas-offices",
         "missions",
+        "people",
+        "participations",
     ]
 
 

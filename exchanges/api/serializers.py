@@ -19,6 +19,8 @@ from ..models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -404,6 +406,56 @@ class MissionSerializer(DirectorySerializer):
             "outcome_currency",
             "related_tie",
             "related_office",
+            *RECORD_FIELDS,
+        ]
+
+
+class PersonSerializer(DirectorySerializer):
+    """A person as the sources name them, with the title and body they held at the time."""
+
+    body_region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
+    body_firm = related("FirmSerializer", Firm.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Person
+        ordering_fields = ["name_en", "id"]
+        ordering = ["name_en", "id"]
+        brief_fields = ["id", *NAME_FIELDS, "title", "url"]
+        fields = [
+            "id",
+            *NAME_FIELDS,
+            "title",
+            "body_region",
+            "body_firm",
+            "body_text",
+            *RECORD_FIELDS,
+        ]
+
+
+class ParticipationSerializer(DirectorySerializer):
+    """A person, region or firm taking part in a mission, in a role."""
+
+    mission = related("MissionSerializer", Mission.objects.all())
+    person = related("PersonSerializer", Person.objects.all(), required=False, allow_null=True)
+    region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
+    firm = related("FirmSerializer", Firm.objects.all(), required=False, allow_null=True)
+    country = CountryCodeField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Participation
+        ordering_fields = ["role", "count", "id"]
+        ordering = ["id"]
+        brief_fields = ["id", "person", "region", "firm", "role", "url"]
+        fields = [
+            "id",
+            "mission",
+            "person",
+            "region",
+            "firm",
+            "role",
+            "talk_title",
+            "country",
+            "count",
             *RECORD_FIELDS,
         ]
 

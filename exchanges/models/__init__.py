@@ -4,6 +4,7 @@ from .base import AmountUnit, Currency
 from .firms import Firm, FirmKind, SalesRoute
 from .missions import Mission, MissionKind, MissionStatus
 from .offices import OfficeKind, OfficeStatus, OverseasOffice
+from .people import Participation, ParticipationRole, Person
 from .regions import CoordinatesBasis, Region, RegionLevel
 from .sources import Citation, Source, SourceKind, SourceLanguage
 from .ties import ExchangeArea, SisterTie, TieStatus, TieType
@@ -23,6 +24,9 @@ __all__ = [
     "OfficeKind",
     "OfficeStatus",
     "OverseasOffice",
+    "Participation",
+    "ParticipationRole",
+    "Person",
     "Region",
     "RegionLevel",
     "SalesRoute",
