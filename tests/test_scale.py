@@ -23,6 +23,8 @@ from exchanges.models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -42,7 +44,16 @@ def clear_directory():
     """No directory records, inside the test's transaction."""
     Citation.objects.all().delete()
     Firm.partners.through.objects.all().delete()  # a partner firm refuses to be deleted
-    for model in (Mission, SalesRoute, OverseasOffice, SisterTie, Firm, Source):
+    for model in (
+        Participation,
+        Person,
+        Mission,
+        SalesRoute,
+        OverseasOffice,
+        SisterTie,
+        Firm,
+        Source,
+    ):
         model.objects.all().delete()
     Region.objects.update(parent=None, capital=None)
     Region.objects.all().delete()
