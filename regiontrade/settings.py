@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "OfficeKindEnum": "exchanges.models.offices.OfficeKind",
         "OfficeStatusEnum": "exchanges.models.offices.OfficeStatus",
         "MissionKindEnum": "exchanges.models.missions.MissionKind",
+        "MissionStatusEnum": "exchanges.models.missions.MissionStatus",
+        "ParticipationRoleEnum": "exchanges.models.people.ParticipationRole",
         "SourceKindEnum": "exchanges.models.sources.SourceKind",
         "SourceLanguageEnum": "exchanges.models.sources.SourceLanguage",
     },

@@ -96,13 +96,15 @@ def directory(transactional_db):
     make.office(token, operator_region=province, host_region=city)
     make.office(token, operator_region=prefecture, host_region=province)
     firm = make.firm(token, region=autonomous, name_en=f"Jiakong {token} Trading Company")
-    make.mission(
+    mission = make.mission(
         token,
         origin_regions=[autonomous],
         destination_regions=[prefecture],
         organisers=[firm],
         **make.year("start", 2007),
     )
+    speaker = make.person(token, name_ja="架空太郎", title="知事", body_region=prefecture)
+    make.participation(token, mission=mission, person=speaker, role="keynote")
     return {"token": token, "prefecture": prefecture, "autonomous": autonomous, "sister": sister}
 
 
