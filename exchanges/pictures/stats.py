@@ -8,7 +8,7 @@ file can never disagree. Every count goes through the lists' own FilterSets.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -193,7 +193,11 @@ def ties_per_exchange_area(ties, data) -> Statistic:
         )
         for area in areas
     ]
-    without = ties.exclude(pk__in=SisterTieExchangeArea.objects.values("sistertie_id")).count()
+    # NOT EXISTS, an anti-join: NOT IN (subquery) is checked row by row once its ids no longer
+    # fit in PostgreSQL's work_mem.
+    without = ties.filter(
+        ~Exists(SisterTieExchangeArea.objects.filter(sistertie_id=OuterRef("pk")))
+    ).count()
     return Statistic(
         slug="ties-per-exchange-area",
         title=_("Ties per exchange area"),
