@@ -2,6 +2,7 @@ from ..partial_dates import DatePrecision
 from . import history  # noqa: F401  (receivers)
 from .base import AmountUnit, Currency
 from .firms import Firm, FirmKind, SalesRoute
+from .indicators import Indicator, IndicatorQualifier, IndicatorSubject
 from .missions import Mission, MissionKind, MissionStatus
 from .offices import OfficeKind, OfficeStatus, OverseasOffice
 from .people import Participation, ParticipationRole, Person
@@ -18,6 +19,9 @@ __all__ = [
     "ExchangeArea",
     "Firm",
     "FirmKind",
+    "Indicator",
+    "IndicatorQualifier",
+    "IndicatorSubject",
     "Mission",
     "MissionKind",
     "MissionStatus",

@@ -40,7 +40,7 @@ class SourceQuerySet(DirectoryQuerySet):
         return self.with_citation_count()
 
 
-@record_type("source", "sources", _("Sources"), position=8)
+@record_type("source", "sources", _("Sources"), position=9)
 class Source(RuledModel):
     """A document the directory's facts are taken from."""
 
