@@ -3,12 +3,17 @@
 ``loaddata`` writes every record of a fixture over the row with its id: a record staff edited
 goes back to the fixture's version, and a record staff deleted comes back, under its old id,
 with the deleted record's history. ``load_fixtures`` loads only the records that are new: a
-record whose id is in its table is kept as it is, and a record whose id is only in its history
-table was deleted and stays deleted. What it loads gets one history row each, written by the
-inactive ``fixtures`` user with the fixture file named as the reason, so that staff reading a
+record whose id is in its table is kept as staff left it, and a record whose id is only in its
+history table was deleted and stays deleted. What it loads gets one history row each, written by
+the inactive ``fixtures`` user with the fixture file named as the reason, so that staff reading a
 record's history see where it came from.
+
+A record that only the fixtures ever wrote (every history row by the ``fixtures`` user) is
+brought up to date when its fixture corrects it: the fields the fixture gives are set, with a
+history row saying so. A record staff edited even once is theirs and is never touched.
 """
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +36,7 @@ class FixtureCounts:
     loaded: Counter = field(default_factory=Counter)  # by fixture file name
     kept: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    corrected: Counter = field(default_factory=Counter)
 
 
 def fixtures_user(using: str = "default"):
@@ -72,24 +78,96 @@ def ids_in_history(model, ids, using: str) -> set:
     return found
 
 
-def new_objects(objects, using: str, counts: FixtureCounts, name: str) -> list:
-    """The deserialized objects whose id no record has, nor ever had."""
+def ids_written_by_fixtures_only(model, ids, user, using: str) -> set:
+    """The ids among ``ids`` whose every history row the fixtures user wrote. A record with no
+    history at all has an unknown author, so it is not among them."""
+    if not has_history(model):
+        return set()
+    history = model.history.model._base_manager.using(using)
+    column = model._meta.pk.attname
+    written, edited = set(), set()
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        rows = history.filter(**{f"{column}__in": ids[start : start + 500]})
+        written.update(rows.values_list(column, flat=True))
+        edited.update(rows.exclude(history_user=user).values_list(column, flat=True))
+    return written - edited
+
+
+def sort_objects(objects, using: str, counts: FixtureCounts, name: str) -> tuple[list, list]:
+    """The deserialized objects whose id no record has, nor ever had; and those whose record
+    exists."""
     by_model = defaultdict(list)
     for obj in objects:
         by_model[type(obj.object)].append(obj)
-    new = []
+    new, existing_objects = [], []
     for model, model_objects in by_model.items():
         ids = {obj.object.pk for obj in model_objects if obj.object.pk is not None}
         existing = ids_in(model._base_manager.using(using), ids)
         deleted = ids_in_history(model, ids - existing, using)
         for obj in model_objects:
             if obj.object.pk in existing:
-                counts.kept[name] += 1
+                existing_objects.append(obj)
             elif obj.object.pk in deleted:
                 counts.deleted[name] += 1
             else:
                 new.append(obj)
-    return new
+    return new, existing_objects
+
+
+def given_fields(raw_records) -> dict:
+    """The field names each fixture record gives, by (model label, pk): a field a record leaves
+    out keeps the database's value."""
+    return {
+        (record["model"].lower(), record.get("pk")): set(record.get("fields", {}))
+        for record in raw_records
+    }
+
+
+def corrections(obj, current, fields: set) -> tuple[dict, dict]:
+    """The values and links of ``fields`` in which the fixture's ``obj`` differs from the
+    database's ``current`` record."""
+    values, links = {}, {}
+    for name in fields - {"created", "updated"}:
+        model_field = current._meta.get_field(name)
+        if model_field.many_to_many:
+            wanted = {int(pk) for pk in obj.m2m_data.get(name, [])}
+            if wanted != set(getattr(current, name).values_list("pk", flat=True)):
+                links[name] = wanted
+            continue
+        wanted = getattr(obj.object, model_field.attname)
+        held = getattr(current, model_field.attname)
+        # Equal as values (Decimal 1.50 and 1.5) or as text (a country and its code).
+        if wanted != held and str(wanted) != str(held):
+            values[model_field.attname] = wanted
+    return values, links
+
+
+def correct_unedited(existing, raw_fields, user, using, counts, name) -> None:
+    """Brings each record that only the fixtures wrote to its fixture's version (see the
+    module's docstring); every other existing record is kept as it is."""
+    by_model = defaultdict(list)
+    for obj in existing:
+        by_model[type(obj.object)].append(obj)
+    for model, model_objects in by_model.items():
+        ids = [obj.object.pk for obj in model_objects]
+        unedited = ids_written_by_fixtures_only(model, ids, user, using)
+        records = model._base_manager.using(using).in_bulk(list(unedited))
+        for obj in model_objects:
+            current = records.get(obj.object.pk)
+            fields = raw_fields.get((model._meta.label_lower, obj.object.pk), set())
+            values, links = corrections(obj, current, fields) if current else ({}, {})
+            if not (values or links):
+                counts.kept[name] += 1
+                continue
+            for attname, value in values.items():
+                setattr(current, attname, value)
+            current._history_user = user
+            current._change_reason = f"Corrected from fixture {name}"[:REASON_LENGTH]
+            current.save(using=using)
+            for field_name, pks in links.items():
+                getattr(current, field_name).set(pks)
+            counts.corrected[name] += 1
 
 
 def write_history(instances, user, reason: str, using: str, now) -> None:
@@ -135,7 +213,7 @@ def load_fixtures(paths, using: str = "default") -> FixtureCounts:
     """Loads the records of these fixture files that are new; see the module's docstring."""
     connection = connections[using]
     counts = FixtureCounts()
-    loaded_by_file = []
+    loaded_by_file, corrected_by_file = [], []
     models = set()
     with transaction.atomic(using=using):
         user = fixtures_user(using)
@@ -144,15 +222,17 @@ def load_fixtures(paths, using: str = "default") -> FixtureCounts:
             for path in paths:
                 name = Path(path).name
                 with open(path, "rb") as stream:
-                    objects = [
-                        obj
-                        for obj in serializers.deserialize(
-                            "json", stream, using=using, handle_forward_references=True
-                        )
-                        if router.allow_migrate_model(using, type(obj.object))
-                    ]
+                    text = stream.read().decode("utf-8")
+                objects = [
+                    obj
+                    for obj in serializers.deserialize(
+                        "json", text, using=using, handle_forward_references=True
+                    )
+                    if router.allow_migrate_model(using, type(obj.object))
+                ]
                 models.update(type(obj.object) for obj in objects)
-                loaded = new_objects(objects, using, counts, name)
+                loaded, existing = sort_objects(objects, using, counts, name)
+                corrected_by_file.append((name, existing, given_fields(json.loads(text))))
                 for obj in loaded:
                     obj.save(using=using)
                     if obj.deferred_fields:
@@ -161,6 +241,8 @@ def load_fixtures(paths, using: str = "default") -> FixtureCounts:
                 loaded_by_file.append((name, [obj.object for obj in loaded]))
             for obj in deferred:
                 obj.save_deferred_fields(using=using)
+            for name, existing, raw_fields in corrected_by_file:
+                correct_unedited(existing, raw_fields, user, using, counts, name)
         connection.check_constraints(table_names=[model._meta.db_table for model in models])
         # After every file, so that each record's links to records of later files are written;
         # all at one moment, as one change: a citation loaded from an earlier file than its

@@ -433,6 +433,72 @@ def test_load_fixtures_keeps_staff_edits_and_deletions(own_fixtures, django_user
     assert Region.objects.get(pk=70001).history.count() == 2  # nothing written by the reload
 
 
+def corrected_fixtures(tmp_path) -> list[Path]:
+    """``own_fixtures`` after a review corrected a region's name and a mission's origins."""
+    corrected = tmp_path / "corrected"
+    corrected.mkdir(exist_ok=True)
+    return [
+        write_fixture(corrected / "missions.json", [mission_record(70001, [70002], [70002])]),
+        write_fixture(
+            corrected / "regions.json",
+            [
+                region_record(70001, "test-kashiwazaki", name_en="Kashiwazaki-shi"),
+                region_record(70002, "test-tsubame"),
+            ],
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_load_fixtures_corrects_records_only_the_fixtures_wrote(tmp_path, own_fixtures):
+    load_fixtures(own_fixtures)
+    counts = load_fixtures(corrected_fixtures(tmp_path))
+    assert counts.loaded.total() == 0
+    assert (counts.corrected["regions.json"], counts.corrected["missions.json"]) == (1, 1)
+    assert counts.kept["regions.json"] == 1  # the unchanged one writes nothing
+    region = Region.objects.get(pk=70001)
+    assert region.name_en == "Kashiwazaki-shi"
+    assert "kashiwazaki-shi" in region.search_text  # saved as any edit is
+    latest = region.history.first()
+    assert latest.history_type == "~" and latest.history_user.username == FIXTURES_USERNAME
+    assert latest.history_change_reason == "Corrected from fixture regions.json"
+    assert Region.objects.get(pk=70002).history.count() == 1
+    mission = Mission.objects.get(pk=70001)
+    assert [r.pk for r in mission.origin_regions.all()] == [70002]
+    assert {row.history_user.username for row in mission.history.all()} == {FIXTURES_USERNAME}
+    # Loading the same files again changes nothing more.
+    again = load_fixtures(corrected_fixtures(tmp_path))
+    assert again.corrected.total() == 0 and again.kept.total() == 3
+
+
+@pytest.mark.django_db
+def test_load_fixtures_never_corrects_a_record_staff_edited(
+    tmp_path, own_fixtures, django_user_model
+):
+    load_fixtures(own_fixtures)
+    staff = django_user_model.objects.create_user("sato", is_staff=True)
+    region = Region.objects.get(pk=70001)
+    region.notes = "Checked against the city's own list."
+    region._history_user = staff
+    region.save()
+    counts = load_fixtures(corrected_fixtures(tmp_path))
+    assert counts.corrected["regions.json"] == 0
+    region.refresh_from_db()
+    assert (region.name_en, region.notes) == (
+        "Test-Kashiwazaki",
+        "Checked against the city's own list.",
+    )
+
+
+@pytest.mark.django_db
+def test_load_fixtures_never_corrects_a_record_of_unknown_authorship(tmp_path, own_fixtures):
+    """``loaddata`` writes no history: nothing says the fixtures alone wrote such a record."""
+    call_command("loaddata", *own_fixtures, verbosity=0)
+    counts = load_fixtures(corrected_fixtures(tmp_path))
+    assert counts.corrected.total() == 0
+    assert Region.objects.get(pk=70001).name_en == "Test-Kashiwazaki"
+
+
 @pytest.mark.django_db
 def test_load_fixtures_moves_id_sequences_past_the_fixtures(own_fixtures):
     load_fixtures(own_fixtures)

@@ -12,8 +12,9 @@ from exchanges.fixture_loads import load_fixtures
 class Command(BaseCommand):
     help = (
         "Load the records of JSON fixture files that the database has never held. A record "
-        "whose id is in use is kept as staff left it; a record staff deleted stays deleted. "
-        "Each record loaded gets a history row by the user 'fixtures' naming its file."
+        "whose id is in use is kept as staff left it; a record staff deleted stays deleted; a "
+        "record only the fixtures ever wrote takes the fixture's corrections. Each record "
+        "loaded or corrected gets a history row by the user 'fixtures' naming its file."
     )
 
     def add_arguments(self, parser):
@@ -38,13 +39,20 @@ class Command(BaseCommand):
         names = sorted({*counts.loaded, *counts.kept, *counts.deleted})
         for name in names if options["verbosity"] > 1 else ():
             self.stdout.write(
-                self.line(name, counts.loaded[name], counts.kept[name], counts.deleted[name])
+                self.line(
+                    name,
+                    counts.loaded[name],
+                    counts.corrected[name],
+                    counts.kept[name],
+                    counts.deleted[name],
+                )
             )
         self.stdout.write(
             self.style.SUCCESS(
                 self.line(
                     _("%(files)d fixture files") % {"files": len(paths)},
                     counts.loaded.total(),
+                    counts.corrected.total(),
                     counts.kept.total(),
                     counts.deleted.total(),
                 )
@@ -52,8 +60,15 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def line(name: str, loaded: int, kept: int, deleted: int) -> str:
+    def line(name: str, loaded: int, corrected: int, kept: int, deleted: int) -> str:
         return _(
-            "%(name)s: %(loaded)d records loaded, %(kept)d already present and kept as they "
-            "are, %(deleted)d skipped because staff deleted them"
-        ) % {"name": name, "loaded": loaded, "kept": kept, "deleted": deleted}
+            "%(name)s: %(loaded)d records loaded, %(corrected)d corrected (never edited by "
+            "staff), %(kept)d already present and kept as they are, %(deleted)d skipped "
+            "because staff deleted them"
+        ) % {
+            "name": name,
+            "loaded": loaded,
+            "corrected": corrected,
+            "kept": kept,
+            "deleted": deleted,
+        }
