@@ -3,8 +3,9 @@
 ``populate(scale)`` fills an empty database with a directory shaped like the real one, about
 2,500 regions and 10,000 ties per unit of scale: regions in a province → city → district tree
 with names in all four scripts, ties skewed towards a few hub regions (at scale 20 several hold
-over 1,000 ties), firms with sales routes, offices, missions with their regions and firms, and a
-citation on every record. The same scale and seed always give the same rows, on SQLite and on
+over 1,000 ties), firms with sales routes, offices, missions with their regions and firms, the
+people who speak and lead at them and who took part in which role, and a citation on every
+record. The same scale and seed always give the same rows, on SQLite and on
 PostgreSQL alike.
 
 Rows go in with ``bulk_create`` in batches, with primary keys assigned here so that records can
@@ -30,6 +31,9 @@ from .models import (
     Firm,
     Mission,
     OverseasOffice,
+    Participation,
+    ParticipationRole,
+    Person,
     Region,
     SalesRoute,
     SisterTie,
@@ -44,6 +48,8 @@ TIES_PER_SCALE = 10_000
 FIRMS_PER_SCALE = 10_000
 OFFICES_PER_SCALE = 1_000
 MISSIONS_PER_SCALE = 5_000
+PEOPLE_PER_SCALE = 4_000
+PARTICIPATIONS_PER_MISSION = (0, 1, 2, 2, 3, 5)  # drawn evenly: about 2 a mission
 SOURCES_PER_SCALE = 5
 
 # Hubs: this many regions draw HUB_SHARE of all tie ends between them, the first most.
@@ -51,7 +57,17 @@ HUB_COUNT = 60
 HUB_SHARE = 0.05
 
 # Records that only these models hold are real ones; the command refuses to mix with them.
-DIRECTORY_MODELS = (Region, SisterTie, Firm, OverseasOffice, Mission, Source, Citation)
+DIRECTORY_MODELS = (
+    Region,
+    SisterTie,
+    Firm,
+    OverseasOffice,
+    Mission,
+    Person,
+    Participation,
+    Source,
+    Citation,
+)
 
 
 @dataclass(frozen=True)
@@ -199,6 +215,13 @@ FIRM_WORDS = {
     "CN": ("Trading", "贸易", "贸易", "무역"),
     "KR": ("Trading", "商社", "商社", "상사"),
 }
+# Family names in English, in the country's own script, and in Hangul.
+FAMILY_NAMES = {
+    "JP": [("Sato", "佐藤", "사토"), ("Suzuki", "鈴木", "스즈키"), ("Tanaka", "田中", "다나카")],
+    "CN": [("Wang", "王", "왕"), ("Li", "李", "리"), ("Zhang", "张", "장")],
+    "KR": [("Kim", "金", "김"), ("Lee", "李", "이"), ("Park", "朴", "박")],
+}
+PERSON_TITLES = ["Governor", "Mayor", "President", "Director", "Chairman", "Professor", ""]
 CURRENCY_OF = {"JP": "JPY", "CN": "CNY", "KR": "KRW"}
 OFFICE_KINDS = ["trade_office", "liaison_office", "exhibition_hall", "business_centre"]
 OFFICE_STATUSES = [("open", 75), ("closed", 15), ("planned", 10)]
@@ -532,6 +555,7 @@ class Generator:
     def build_missions(self, ties: int, offices: int) -> Iterator[Mission]:
         rng = self.rng
         self.mission_links: list[tuple[int, list[int], list[int], list[int], list[int]]] = []
+        self.mission_countries: dict[int, str] = {}
         for pk in range(1, self.count(MISSIONS_PER_SCALE) + 1):
             origin_country = rng.choice(HOME_COUNTRIES)
             destination_country = rng.choice([c for c in HOME_COUNTRIES if c != origin_country])
@@ -549,6 +573,7 @@ class Generator:
                 end = start + datetime.timedelta(days=rng.randint(1, 6))
                 end_precision = DatePrecision.DAY
             origin, destination = origins[0], destinations[0]
+            self.mission_countries[pk] = origin_country
             mission = Mission(
                 pk=pk,
                 name_en=f"{origin.name_en.split()[0]} {words[0]} to {destination.name_en}",
@@ -602,6 +627,61 @@ class Generator:
             through: rows(through, column, position)
             for through, (column, position) in relations.items()
         }
+
+    # People and participation ------------------------------------------------------------
+
+    def build_people(self) -> Iterator[Person]:
+        """Governors, mayors and company heads, named in their own country's scripts only, as
+        a source from that country would name them."""
+        rng = self.rng
+        self.people_by_country: dict[str, list[int]] = {}
+        for pk in range(1, self.count(PEOPLE_PER_SCALE) + 1):
+            country = rng.choices(HOME_COUNTRIES, (45, 35, 20))[0]
+            family = rng.choice(FAMILY_NAMES[country])
+            given = rng.choice(SYLLABLES)
+            person = Person(pk=pk, title=rng.choice(PERSON_TITLES))
+            if country == "KR":
+                person.name_ko = f"{family[2]}{given.hangul}"
+            elif country == "JP":
+                person.name_ja = f"{family[1]}{given.kanji}"
+            else:
+                person.name_zh = f"{family[1]}{given.hanzi}"
+            if rng.random() < 0.4:
+                reading = {"JP": given.romaji, "KR": given.revised}.get(country, given.pinyin)
+                person.name_en = f"{family[0]} {reading.capitalize()}"
+            if rng.random() < 0.6:
+                person.body_region_id = rng.choice(self.regions_by_country[country]).pk
+            elif rng.random() < 0.7:
+                person.body_firm_id = rng.choice(self.firms_by_country[country])
+            else:
+                person.body_text = f"{family[0]} Institute"
+            self.people_by_country.setdefault(country, []).append(pk)
+            yield person
+
+    def build_participations(self) -> Iterator[Participation]:
+        """For each mission, people and bodies of its own countries in a role, and now and
+        then a whole side counted as the source counts it."""
+        rng = self.rng
+        pk = itertools.count(1)
+        roles = [role for role, _label in ParticipationRole.choices]
+        for mission, origins, _destinations, _organisers, _firms in self.mission_links:
+            country = self.mission_countries[mission]
+            for _ in range(rng.choice(PARTICIPATIONS_PER_MISSION)):
+                row = Participation(pk=next(pk), mission_id=mission, role=rng.choice(roles))
+                draw = rng.random()
+                if draw < 0.6:
+                    row.person_id = rng.choice(self.people_by_country[country])
+                elif draw < 0.8:
+                    row.region_id = rng.choice(origins)
+                elif draw < 0.95:
+                    row.firm_id = rng.choice(self.firms_by_country[country])
+                else:
+                    row.role = ParticipationRole.PARTICIPANT
+                    row.count = rng.randint(5, 90)
+                if row.role in (ParticipationRole.KEYNOTE, ParticipationRole.PANEL_SPEAKER):
+                    row.talk_title = f"{rng.choice(SECTORS)[0]} across borders"
+                row.country = country
+                yield row
 
     # Sources and citations ---------------------------------------------------------------
 
@@ -695,6 +775,8 @@ def populate(scale: float, seed: int = 1, log: Callable[[str], None] = print) ->
         )
         for through, rows in generator.build_mission_links().items():
             insert(through, rows, log)
+        counts["people"] = insert(Person, generator.build_people(), log)
+        counts["participations"] = insert(Participation, generator.build_participations(), log)
         sources = generator.build_sources()
         counts["sources"] = insert(Source, sources, log)
         cited = itertools.chain.from_iterable(
@@ -705,6 +787,8 @@ def populate(scale: float, seed: int = 1, log: Callable[[str], None] = print) ->
                 (Firm, "firms"),
                 (OverseasOffice, "offices"),
                 (Mission, "missions"),
+                (Person, "people"),
+                (Participation, "participations"),
             )
         )
         counts["citations"] = insert(
@@ -749,6 +833,8 @@ def reset_sequences() -> None:
         Mission.destination_regions.through,
         Mission.organisers.through,
         Mission.participating_firms.through,
+        Person,
+        Participation,
         Source,
         Citation,
     ]

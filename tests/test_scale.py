@@ -222,6 +222,13 @@ INDEXED = [
     (Mission, filters.MissionFilterSet, {"status": "held"}, "mission_status_order"),
     (Mission, filters.MissionFilterSet, {"q": "延吉"}, "mission_search_trigram"),
     (OverseasOffice, filters.OverseasOfficeFilterSet, {"q": "seoul"}, "search_trigram"),
+    (Person, filters.PersonFilterSet, {"q": "김"}, "person_search_trigram"),
+    (Person, filters.PersonFilterSet, {"region": "busan"}, "body_region_id"),
+    (Person, filters.PersonFilterSet, {"role": "keynote"}, "participation_role"),
+    (Participation, filters.ParticipationFilterSet, {"role": "keynote"}, "participation_role"),
+    (Participation, filters.ParticipationFilterSet, {"country": "KR"}, "participation_country"),
+    (Participation, filters.ParticipationFilterSet, {"mission": "7"}, "participation_mission"),
+    (Participation, filters.ParticipationFilterSet, {"person": "7"}, "person_id"),
 ]
 
 
@@ -252,6 +259,9 @@ SORTED = [
     (Mission.objects.all(), "mission_start_order"),
     (Mission.objects.filter(status="held"), "mission_status_order"),
     (OverseasOffice.objects.order_by("opened", "pk"), "overseasoffice_opened_order"),
+    (Person.objects.all(), "person_name_order"),
+    (Participation.objects.all(), "participation_mission"),
+    (Participation.objects.filter(role="keynote"), "participation_role"),
 ]
 
 
@@ -607,9 +617,12 @@ def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
     assert counts["regions"] == synthetic.REGIONS_PER_SCALE
     assert counts["ties"] == synthetic.TIES_PER_SCALE
     assert counts["citations"] >= sum(
-        counts[key] for key in ("regions", "ties", "firms", "offices", "missions")
+        counts[key]
+        for key in ("regions", "ties", "firms", "offices", "missions", "people", "participations")
     )
-    for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Source):
+    assert counts["people"] == synthetic.PEOPLE_PER_SCALE
+    assert counts["participations"] > counts["missions"]
+    for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Person, Participation, Source):
         for record in model.objects.order_by("?")[:25]:
             record.full_clean()
     assert not Region.objects.filter(search_text="").exists()
@@ -625,6 +638,8 @@ def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
         "/ties/?page=150",
         "/firms/?q=trading",
         "/missions/?pair=CN-JP",
+        "/people/?q=%EA%B9%80",
+        "/participations/?role=keynote",
         hub.get_absolute_url(),
         "/stats/",
         "/map/",

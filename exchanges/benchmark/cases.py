@@ -257,6 +257,28 @@ TIE_TABLES = (
 TIE_ORDER = "t.established DESC NULLS LAST, t.id"
 
 
+PERSON_COLUMNS = (
+    "p.id, p.name_en, p.name_ja, p.name_zh, p.name_ko, p.title, p.body_text, "
+    f"{names('br')}, bf.id, bf.name_en, bf.name_ja, bf.name_zh, bf.name_ko"
+)
+PERSON_TABLES = (
+    "exchanges_person p LEFT JOIN exchanges_region br ON br.id = p.body_region_id "
+    "LEFT JOIN exchanges_firm bf ON bf.id = p.body_firm_id"
+)
+PERSON_ORDER = "p.name_en, p.id"
+PARTICIPATION_COLUMNS = (
+    "pa.id, pa.role, pa.talk_title, pa.country, pa.count, m.id, m.name_en, m.name_ja, "
+    f"pe.id, pe.name_en, pe.name_ja, pe.name_ko, pe.name_zh, {names('pr')}, pf.id, pf.name_en"
+)
+PARTICIPATION_TABLES = (
+    "exchanges_participation pa JOIN exchanges_mission m ON m.id = pa.mission_id "
+    "LEFT JOIN exchanges_person pe ON pe.id = pa.person_id "
+    "LEFT JOIN exchanges_region pr ON pr.id = pa.region_id "
+    "LEFT JOIN exchanges_firm pf ON pf.id = pa.firm_id"
+)
+PARTICIPATION_ORDER = "pa.mission_id, pa.id"
+
+
 def tie_page(where: str = "", order: str = TIE_ORDER, offset: int = 0, **kwargs) -> str:
     return page(TIE_COLUMNS, TIE_TABLES, where, order, offset, **kwargs)
 
@@ -658,6 +680,19 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
             missions_page(mission_in(p.province_id)),
             LIST,
         ),
+        Case("people", "/people/", page(PERSON_COLUMNS, PERSON_TABLES, "", PERSON_ORDER), LIST),
+        Case(
+            "participations",
+            "/participations/",
+            page(PARTICIPATION_COLUMNS, PARTICIPATION_TABLES, "", PARTICIPATION_ORDER),
+            LIST,
+        ),
+        Case(
+            "participations role",
+            "/participations/?role=keynote",
+            page(PARTICIPATION_COLUMNS, PARTICIPATION_TABLES, "pa.role = 'keynote'", "pa.id"),
+            LIST,
+        ),
         Case(
             "sources",
             "/sources/",
@@ -693,6 +728,17 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
             LIST,
         ),
         Case("api offices", "/api/v1/offices/", offices_page(), LIST),
+        Case(
+            "api participations mission",
+            f"/api/v1/participations/?mission={p.mission}",
+            page(
+                PARTICIPATION_COLUMNS,
+                PARTICIPATION_TABLES,
+                f"pa.mission_id = {p.mission}",
+                PARTICIPATION_ORDER,
+            ),
+            LIST,
+        ),
     ]
     # Search in every script, on lists and on /search/.
     for script, term in SEARCH_TERMS.items():
@@ -715,6 +761,17 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
             "firms q latin",
             f"/firms/?q={SEARCH_TERMS['latin']}",
             firms_page(matches("f", "exchanges_firm", SEARCH_TERMS["latin"], dialect)),
+            SEARCH,
+        ),
+        Case(
+            "people q latin",
+            "/people/?q=kim",
+            page(
+                PERSON_COLUMNS,
+                PERSON_TABLES,
+                matches("p", "exchanges_person", "kim", dialect),
+                PERSON_ORDER,
+            ),
             SEARCH,
         ),
         Case(
