@@ -158,6 +158,26 @@ def source(token: str | None = None, *, language="en", **fields) -> Source:
     return saved(Source(language=language, **fields))
 
 
+def japanese_paper(token: str | None = None, **fields) -> Source:
+    """A Japanese journal article dated to the month, with an English title and an author
+    named in two scripts: what citation formats find hardest."""
+    return source(
+        token,
+        language="ja",
+        **{
+            "title": "日中間における地方経済の連携の可能性",
+            "title_en": "The Potential for Regional Economic Coordination",
+            "authors": "穆尭芋 (Mu Yaoqian), ERINA",
+            "publisher": "ERINA REPORT Vol. 90",
+            "kind": "article",
+            "extent": "pp. 36–42",
+            "published": datetime.date(2009, 11, 1),
+            "published_precision": "month",
+            **fields,
+        },
+    )
+
+
 def cite(record, cited_source: Source | None = None, **fields) -> Citation:
     """A citation of ``record`` to ``cited_source`` (a source built for it unless given)."""
     fields.setdefault("locator", f"p. {serial()}")

@@ -185,18 +185,7 @@ def test_a_page_citation_parses_as_bibtex_and_ris(client):
 
 @pytest.fixture
 def paper():
-    return make.source(
-        title="日中間における地方経済の連携の可能性",
-        title_en="The Potential for Regional Economic Coordination",
-        authors="穆尭芋 (Mu Yaoqian), ERINA",
-        publisher="ERINA REPORT Vol. 90",
-        kind="article",
-        language="ja",
-        extent="pp. 36–42",
-        url="https://example.org/erina-90.pdf",
-        published=datetime.date(2009, 11, 1),
-        published_precision="month",
-    )
+    return make.japanese_paper(url="https://example.org/erina-90.pdf")
 
 
 def test_a_source_as_bibtex(client, paper):

@@ -2,8 +2,6 @@
 page, and the Cite box, the source page and the About page without serious accessibility
 faults. Screenshots: test-artifacts/cite-ja.png, cite-ko.png."""
 
-import datetime
-
 import pytest
 
 from . import factories as make
@@ -22,18 +20,7 @@ pytestmark = browser_tests
 def directory(transactional_db):
     """A Japanese paper cited by a tie between a Japanese and a Korean region."""
     token = make.new_token()
-    paper = make.source(
-        token,
-        title="日中間における地方経済の連携の可能性",
-        title_en="The Potential for Regional Economic Coordination",
-        authors="穆尭芋 (Mu Yaoqian), ERINA",
-        publisher="ERINA REPORT Vol. 90",
-        kind="article",
-        language="ja",
-        extent="pp. 36–42",
-        published=datetime.date(2009, 11, 1),
-        published_precision="month",
-    )
+    paper = make.japanese_paper(token)
     tie = make.tie(token, **make.year("established", 1987))
     make.cite(tie, paper, locator="p. 38")
     return {"paper": paper, "tie": tie}
