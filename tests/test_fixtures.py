@@ -7,14 +7,23 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from exchanges.models import Citation, Firm, Mission, OverseasOffice, Region, SisterTie, Source
+from exchanges.models import (
+    Citation,
+    Firm,
+    Indicator,
+    Mission,
+    OverseasOffice,
+    Region,
+    SisterTie,
+    Source,
+)
 from exchanges.record_types import record_types
 
 from .conftest import FIXTURES, SEEDS
 
 pytestmark = pytest.mark.django_db
 
-CITED_MODELS = [Region, SisterTie, Firm, OverseasOffice, Mission]
+CITED_MODELS = [Region, SisterTie, Firm, OverseasOffice, Mission, Indicator]
 
 
 @pytest.mark.parametrize("model", CITED_MODELS, ids=lambda m: m.__name__)
@@ -114,3 +123,45 @@ def test_coordinates_in_the_fixtures_are_marked_as_context():
     placed = Region.objects.exclude(latitude=None)
     assert placed.count() > 40
     assert set(placed.values_list("coordinates_basis", flat=True)) == {"context"}
+
+
+def test_the_south_gyeongsang_office_figures_are_held_once_for_the_whole_network():
+    """003 credits its results to the province's offices as a whole: one figure each, on the
+    operator, and none of them left in the notes of the single offices."""
+    network = Indicator.objects.filter(
+        subject="office_network", operator_region__slug="gyeongsangnam-do"
+    )
+    for wording in ["3,254 local buyers", "$12.74 million", "$2.52 million", "803 firms"]:
+        assert network.filter(wording__contains=wording).count() == 1, wording
+    assert network.get(wording__contains="3,254").value == 3254
+    offices = OverseasOffice.objects.filter(operator_region__slug="gyeongsangnam-do")
+    assert offices.count() == 6
+    for office in offices:
+        for figure in ["3,254", "12.74", "2.52", "803 firms", "interpreters", "$18 million"]:
+            assert figure not in office.notes + office.functions, (office, figure)
+
+
+# How the sources hedge a figure (a pattern of its wording), and the qualifier each calls for.
+HEDGES = [
+    (r"\d여건", "approximate"),
+    (r"some \d", "approximate"),
+    (r"延べ\d", "trips"),
+    ("と言われている", "reported"),
+    (r"nearly \d", "nearly"),
+    (r"more than \d", "at_least"),
+]
+
+
+def test_hedged_figures_carry_their_qualifier():
+    assert Indicator.objects.get(wording="200여건").qualifier == "approximate"
+    for hedge, qualifier in HEDGES:
+        hedged = Indicator.objects.filter(wording__regex=hedge)
+        assert hedged.exists(), hedge
+        assert set(hedged.values_list("qualifier", flat=True)) == {qualifier}, hedge
+
+
+def test_a_figure_with_a_range_keeps_both_ends():
+    flights = Indicator.objects.get(
+        subject="region_pair", region__slug="yanji", partner_region__slug="incheon"
+    )
+    assert (flights.value, flights.value_to) == (2, 4)
