@@ -4,9 +4,9 @@
 2,500 regions and 10,000 ties per unit of scale: regions in a province → city → district tree
 with names in all four scripts, ties skewed towards a few hub regions (at scale 20 several hold
 over 1,000 ties), firms with sales routes, offices, missions with their regions and firms, the
-people who speak and lead at them and who took part in which role, and a citation on every
-record. The same scale and seed always give the same rows, on SQLite and on
-PostgreSQL alike.
+people who speak and lead at them and who took part in which role, figures of regions, pairs,
+offices, firms and countries, and a citation on every record. The same scale and seed always
+give the same rows, on SQLite and on PostgreSQL alike.
 
 Rows go in with ``bulk_create`` in batches, with primary keys assigned here so that records can
 refer to each other without a round trip; the database's own constraints check every row. No
@@ -18,6 +18,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
@@ -29,6 +30,9 @@ from .models import (
     DatePrecision,
     ExchangeArea,
     Firm,
+    Indicator,
+    IndicatorQualifier,
+    IndicatorSubject,
     Mission,
     OverseasOffice,
     Participation,
@@ -50,6 +54,7 @@ OFFICES_PER_SCALE = 1_000
 MISSIONS_PER_SCALE = 5_000
 PEOPLE_PER_SCALE = 4_000
 PARTICIPATIONS_PER_MISSION = (0, 1, 2, 2, 3, 5)  # drawn evenly: about 2 a mission
+INDICATORS_PER_SCALE = 5_000
 SOURCES_PER_SCALE = 5
 
 # Hubs: this many regions draw HUB_SHARE of all tie ends between them, the first most.
@@ -65,6 +70,7 @@ DIRECTORY_MODELS = (
     Mission,
     Person,
     Participation,
+    Indicator,
     Source,
     Citation,
 )
@@ -221,6 +227,34 @@ FAMILY_NAMES = {
     "CN": [("Wang", "王", "왕"), ("Li", "李", "리"), ("Zhang", "张", "장")],
     "KR": [("Kim", "金", "김"), ("Lee", "李", "이"), ("Park", "朴", "박")],
 }
+# What regions, pairs, offices and firms are measured by: (measure, unit, currency, scale).
+MEASURES = [
+    ("gross regional product", "", "CURRENCY", 100_000_000),
+    ("retail sales of consumer goods", "", "CURRENCY", 100_000_000),
+    ("growth on the year before", "%", "", 1),
+    ("overseas travellers", "trips", "", 1),
+    ("average annual wage", "", "CURRENCY", 1),
+    ("exports", "", "USD", 1_000_000),
+    ("firms exporting", "firms", "", 1),
+    ("direct flights a week", "flights", "", 1),
+    ("ties between local governments", "ties", "", 1),
+]
+SUBJECT_WEIGHTS = [
+    (IndicatorSubject.REGION, 60),
+    (IndicatorSubject.REGION_PAIR, 10),
+    (IndicatorSubject.REGION_AND_COUNTRY, 8),
+    (IndicatorSubject.OFFICE_NETWORK, 5),
+    (IndicatorSubject.FIRM, 12),
+    (IndicatorSubject.COUNTRY, 3),
+    (IndicatorSubject.COUNTRY_PAIR, 2),
+]
+QUALIFIER_WEIGHTS = [
+    (IndicatorQualifier.EXACT, 80),
+    (IndicatorQualifier.APPROXIMATE, 10),
+    (IndicatorQualifier.AT_LEAST, 4),
+    (IndicatorQualifier.TRIPS, 3),
+    (IndicatorQualifier.EXPECTED, 3),
+]
 PERSON_TITLES = ["Governor", "Mayor", "President", "Director", "Chairman", "Professor", ""]
 CURRENCY_OF = {"JP": "JPY", "CN": "CNY", "KR": "KRW"}
 OFFICE_KINDS = ["trade_office", "liaison_office", "exhibition_hall", "business_centre"]
@@ -683,6 +717,52 @@ class Generator:
                 row.country = country
                 yield row
 
+    # Figures -----------------------------------------------------------------------------
+
+    def build_indicators(self) -> Iterator[Indicator]:
+        """Figures of regions mostly, by year, and of pairs, offices, firms and countries."""
+        rng = self.rng
+        home = [r for r in self.regions if str(r.country) in HOME_COUNTRIES]
+        for pk in range(1, self.count(INDICATORS_PER_SCALE) + 1):
+            measure, unit, currency, scale = rng.choice(MEASURES)
+            region = rng.choice(home)
+            country = str(region.country)
+            other_country = rng.choice([c for c in HOME_COUNTRIES if c != country])
+            row = Indicator(
+                pk=pk,
+                measure=measure,
+                subject=weighted(rng, SUBJECT_WEIGHTS),
+                value=Decimal(rng.randint(1, 99_999)) / 10,
+                unit=unit,
+                currency=CURRENCY_OF[country] if currency == "CURRENCY" else currency,
+                scale=scale,
+                qualifier=weighted(rng, QUALIFIER_WEIGHTS),
+            )
+            if rng.random() < 0.9:
+                row.period_start = rng.randint(1990, 2024)
+                if rng.random() < 0.1:
+                    row.period_end = row.period_start + rng.randint(1, 5)
+                row.published_year = row.period_start + 1 if rng.random() < 0.5 else None
+            if row.subject in (IndicatorSubject.REGION, IndicatorSubject.REGION_AND_COUNTRY):
+                row.region_id = region.pk
+            if row.subject == IndicatorSubject.REGION_AND_COUNTRY:
+                row.partner_country = other_country
+            if row.subject == IndicatorSubject.REGION_PAIR:
+                row.region_id = region.pk
+                row.partner_region_id = rng.choice(self.regions_by_country[other_country]).pk
+            if row.subject == IndicatorSubject.OFFICE_NETWORK:
+                if rng.random() < 0.8:
+                    row.operator_region_id = region.pk
+                else:
+                    row.operator_firm_id = rng.choice(self.firms_by_country[country])
+            if row.subject == IndicatorSubject.FIRM:
+                row.firm_id = rng.choice(self.firms_by_country[country])
+            if row.subject in (IndicatorSubject.COUNTRY, IndicatorSubject.COUNTRY_PAIR):
+                row.country = country
+            if row.subject == IndicatorSubject.COUNTRY_PAIR:
+                row.partner_country = other_country
+            yield row
+
     # Sources and citations ---------------------------------------------------------------
 
     def build_sources(self) -> list[Source]:
@@ -777,6 +857,7 @@ def populate(scale: float, seed: int = 1, log: Callable[[str], None] = print) ->
             insert(through, rows, log)
         counts["people"] = insert(Person, generator.build_people(), log)
         counts["participations"] = insert(Participation, generator.build_participations(), log)
+        counts["figures"] = insert(Indicator, generator.build_indicators(), log)
         sources = generator.build_sources()
         counts["sources"] = insert(Source, sources, log)
         cited = itertools.chain.from_iterable(
@@ -789,6 +870,7 @@ def populate(scale: float, seed: int = 1, log: Callable[[str], None] = print) ->
                 (Mission, "missions"),
                 (Person, "people"),
                 (Participation, "participations"),
+                (Indicator, "figures"),
             )
         )
         counts["citations"] = insert(
@@ -835,6 +917,7 @@ def reset_sequences() -> None:
         Mission.participating_firms.through,
         Person,
         Participation,
+        Indicator,
         Source,
         Citation,
     ]

@@ -21,6 +21,7 @@ from exchanges.middleware import StatementTimeoutMiddleware
 from exchanges.models import (
     Citation,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -45,6 +46,7 @@ def clear_directory():
     Citation.objects.all().delete()
     Firm.partners.through.objects.all().delete()  # a partner firm refuses to be deleted
     for model in (
+        Indicator,
         Participation,
         Person,
         Mission,
@@ -618,11 +620,22 @@ def test_a_synthetic_directory_at_scale_1_obeys_every_rule_and_serves_its_pages(
     assert counts["ties"] == synthetic.TIES_PER_SCALE
     assert counts["citations"] >= sum(
         counts[key]
-        for key in ("regions", "ties", "firms", "offices", "missions", "people", "participations")
+        for key in (
+            "regions",
+            "ties",
+            "firms",
+            "offices",
+            "missions",
+            "people",
+            "participations",
+            "figures",
+        )
     )
     assert counts["people"] == synthetic.PEOPLE_PER_SCALE
+    assert counts["figures"] == synthetic.INDICATORS_PER_SCALE
     assert counts["participations"] > counts["missions"]
-    for model in (Region, SisterTie, Firm, OverseasOffice, Mission, Person, Participation, Source):
+    directory = (Region, SisterTie, Firm, OverseasOffice, Mission, Person, Participation, Indicator)
+    for model in (*directory, Source):
         for record in model.objects.order_by("?")[:25]:
             record.full_clean()
     assert not Region.objects.filter(search_text="").exists()
