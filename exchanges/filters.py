@@ -468,8 +468,14 @@ class RegionFilterSet(CitedRecordFilterSet):
         return queryset.filter(parent=value)
 
 
-# A choice rather than a BooleanFilter: an unknown value is refused on the page and in the API
-# alike, where a NullBooleanField would quietly ignore it.
+class YesNoFilter(ChoiceFilter):
+    """true or false. A choice rather than a BooleanFilter: an unknown value is refused on the
+    page and in the API alike, where a NullBooleanField would quietly ignore it; the schema
+    calls it a boolean, which a query string writes as true or false."""
+
+    parameter_schema = {"type": "boolean"}
+
+
 HOLDER_CHOICES = [
     ("true", _("stated by the source")),
     ("false", _("left open by the source")),
@@ -485,7 +491,7 @@ class SisterTieFilterSet(RegionScopedFilterSet):
         help_text=_("Two country codes in either order, e.g. JP-KR for Japan–Korea ties."),
     )
     status = ChoiceFilter.of_field(SisterTie, "status")
-    holder_stated = ChoiceFilter(
+    holder_stated = YesNoFilter(
         label=_("Holder"),
         choices=HOLDER_CHOICES,
         method="filter_holder_stated",
