@@ -189,14 +189,24 @@ class SisterTieAdmin(DirectoryAdmin):
         "source_label",
         "established_display",
         "status",
+        "holder_stated",
         "citation_count",
     )
-    list_filter = ("tie_type", "status", "region_a__country", "region_b__country")
+    list_filter = (
+        "tie_type",
+        "status",
+        "holder_stated",
+        "region_a__country",
+        "region_b__country",
+    )
     list_select_related = ("region_a", "region_b")
     autocomplete_fields = ["region_a", "region_b", "exchange_areas"]
     date_hierarchy = "established"
     fieldsets = (
-        (None, {"fields": ("region_a", "region_b", "tie_type", "source_label")}),
+        (
+            None,
+            {"fields": ("region_a", "region_b", "holder_stated", "tie_type", "source_label")},
+        ),
         (
             _("Dates and status"),
             {

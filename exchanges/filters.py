@@ -468,6 +468,20 @@ class RegionFilterSet(CitedRecordFilterSet):
         return queryset.filter(parent=value)
 
 
+class YesNoFilter(ChoiceFilter):
+    """true or false. A choice rather than a BooleanFilter: an unknown value is refused on the
+    page and in the API alike, where a NullBooleanField would quietly ignore it; the schema
+    calls it a boolean, which a query string writes as true or false."""
+
+    parameter_schema = {"type": "boolean"}
+
+
+HOLDER_CHOICES = [
+    ("true", _("stated by the source")),
+    ("false", _("left open by the source")),
+]
+
+
 class SisterTieFilterSet(RegionScopedFilterSet):
     country = country_filter(_("Country"), method="filter_country")
     kind = ChoiceFilter.of_field(SisterTie, "tie_type")
@@ -477,6 +491,15 @@ class SisterTieFilterSet(RegionScopedFilterSet):
         help_text=_("Two country codes in either order, e.g. JP-KR for Japan–Korea ties."),
     )
     status = ChoiceFilter.of_field(SisterTie, "status")
+    holder_stated = YesNoFilter(
+        label=_("Holder"),
+        choices=HOLDER_CHOICES,
+        method="filter_holder_stated",
+        help_text=_(
+            "true: the ties the source states between the two regions themselves; false: the "
+            "ties whose holder it leaves open (the region or one of its municipalities)."
+        ),
+    )
     region = region_filter(_("Region on either side"), "filter_region")
     partner = region_filter(
         _("Partner region"),
@@ -532,6 +555,7 @@ class SisterTieFilterSet(RegionScopedFilterSet):
             "kind",
             "pair",
             "status",
+            "holder_stated",
             "region",
             "partner",
             "include_subregions",
@@ -545,6 +569,9 @@ class SisterTieFilterSet(RegionScopedFilterSet):
 
     def filter_country(self, queryset, name, value: str):
         return queryset.in_country(value)
+
+    def filter_holder_stated(self, queryset, name, value: str):
+        return queryset.filter(holder_stated=value == "true")
 
     def filter_decade(self, queryset, name, value: list):
         return queryset.filter(in_decades("established", value)) if value else queryset

@@ -480,6 +480,27 @@ class RegionTable(DirectoryTable):
         sequence = ("id", "name", "country", "level", "parent", "population", "...")
 
 
+class HolderColumn(tables.Column):
+    """A marker on a tie whose holder the source leaves open; exported as the field's value."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Holder"))
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        if value:
+            return ""
+        return format_html(
+            '<span class="badge" title="{}">{}</span>',
+            _("The source names the partners but not who holds the tie."),
+            _("holder not stated"),
+        )
+
+    def value(self, value):
+        return value
+
+
 class SisterTieTable(DirectoryTable):
     linked_regions = ("region_a", "region_b")
     region_a = RegionLinkColumn(order_by=("region_a__name_en",))
@@ -488,6 +509,7 @@ class SisterTieTable(DirectoryTable):
     source_label = tables.Column()
     established = PartialDateColumn()
     status = ChoiceColumn()
+    holder_stated = HolderColumn()
     detail = tables.Column(
         accessor="pk",
         verbose_name=_("Record"),
@@ -508,6 +530,7 @@ class SisterTieTable(DirectoryTable):
             "source_label",
             "established",
             "status",
+            "holder_stated",
             "detail",
             "...",
         )

@@ -129,6 +129,15 @@ def tie_decade(token):
     ]
 
 
+def tie_holder_stated(token):
+    """true selects the ties whose holders the source names, false those it leaves open."""
+    stated, open_ = make.tie(token), make.tie(token, holder_stated=False)
+    return [
+        FilterCase({"holder_stated": "true"}, [stated], [open_]),
+        FilterCase({"holder_stated": "false"}, [open_], [stated]),
+    ]
+
+
 def tie_area(token):
     """An area selects the ties covering it; several areas the ties covering any, each once."""
     culture, economy, tourism = (make.exchange_area(token) for _ in range(3))
@@ -383,6 +392,7 @@ METHOD_FILTER_CASES = {
         "partner": tie_partner,
         "decade": tie_decade,
         "area": tie_area,
+        "holder_stated": tie_holder_stated,
         "include_subregions": tie_include_subregions,
     },
     Firm: {"region": firm_region, "include_subregions": firm_include_subregions},

@@ -48,9 +48,12 @@ def xlsx_rows(response) -> list[list]:
 
 
 def same_cell(written, text: str) -> bool:
-    """Whether an XLSX cell holds what the CSV wrote as ``text``: numbers as numbers."""
+    """Whether an XLSX cell holds what the CSV wrote as ``text``: numbers as numbers, a yes or
+    no as a boolean."""
     if written is None:
         return text == ""
+    if isinstance(written, bool):  # before int: True is an int too
+        return text == str(written)
     if isinstance(written, int | float):
         return float(text) == written
     return written == text

@@ -270,6 +270,7 @@ class SisterTieSerializer(DirectorySerializer):
             "ended",
             "ended_precision",
             "status",
+            "holder_stated",
             "end_reason",
             "exchange_areas",
             "description",

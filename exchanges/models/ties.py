@@ -214,6 +214,16 @@ class SisterTie(DirectoryRecord):
         choices=TieStatus.choices,
         default=TieStatus.ACTIVE,
     )
+    # A field, not a note: lists, the map and the API must not show such a tie as a plain fact.
+    holder_stated = models.BooleanField(
+        _("holder stated"),
+        default=True,
+        help_text=_(
+            "The source names these two regions as the holders of the tie. Unticked: it names "
+            "the partners but not whether the region itself or one of its municipalities "
+            "holds the tie."
+        ),
+    )
     end_reason = models.TextField(
         _("reason for ending"), blank=True, help_text=_("Why the tie ended or was suspended.")
     )
