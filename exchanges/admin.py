@@ -159,7 +159,7 @@ class RegionAdmin(DirectoryAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
         (None, {"fields": ("slug", "country", "level", "parent", "capital")}),
-        (_("Names"), {"fields": NAME_FIELDS}),
+        (_("Names"), {"fields": (*NAME_FIELDS, "other_names")}),
         (_("Figures"), {"fields": ("population", "population_year")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coordinates_basis", "wikidata_id")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),

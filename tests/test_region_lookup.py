@@ -269,6 +269,30 @@ def test_renaming_a_region_renews_the_search_text_of_the_regions_within(api, cit
     assert city["incheon"].name_ko in grandchild.search_text
 
 
+def test_other_names_are_searched_shown_and_kept_in_the_api(api, client):
+    """A common form beside the standard one (연길시 beside 옌지시) finds the region."""
+    token = make.new_token()
+    yanji = make.region(
+        token,
+        country="CN",
+        level="city",
+        name_en=f"Yanji {token}",
+        name_ko=f"옌지시{token}",
+        other_names=f"연길시{token}; Yenki",
+    )
+    make.region(token, country="CN", level="city", name_ko=f"둔화시{token}")
+    for query in (f"연길시{token}", "yenki"):
+        assert ids_of(api.get("/api/v1/regions/", {"q": query})) == {yanji.pk}, query
+        assert yanji.slug in {item["slug"] for item in suggest(client, query).json()}, query
+    assert api.get(f"/api/v1/regions/{yanji.pk}/").json()["other_names"] == yanji.other_names
+    page = client.get(yanji.get_absolute_url()).content.decode()
+    assert f"연길시{token}; Yenki" in page
+    # Renamed away, the old form no longer finds it.
+    yanji.other_names = ""
+    yanji.save()
+    assert ids_of(api.get("/api/v1/regions/", {"q": "yenki"})) == set()
+
+
 # --- suggestions ------------------------------------------------------------------------------
 
 

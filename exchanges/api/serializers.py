@@ -236,6 +236,7 @@ class RegionSerializer(DirectorySerializer):
             "longitude",
             "coordinates_basis",
             "wikidata_id",
+            "other_names",
             *RECORD_FIELDS,
         ]
 

@@ -152,8 +152,23 @@ class Region(MultilingualNames, DirectoryRecord):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 
+    other_names = models.CharField(
+        _("other names"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Other names and spellings readers search for, separated by semicolons: a common "
+            "form beside the standard one (연길시 beside 옌지시), a former name. Searched like "
+            "the names."
+        ),
+    )
+
     search_text = SearchTextField(
-        *MultilingualNames.NAME_FIELDS, "slug", "wikidata_id", also=ancestor_names
+        *MultilingualNames.NAME_FIELDS,
+        "other_names",
+        "slug",
+        "wikidata_id",
+        also=ancestor_names,
     )
 
     history = HistoricalRecords(excluded_fields=["search_text"])
