@@ -269,14 +269,14 @@ def make_missions(n):
 
 
 def make_indicators(n):
-    """Figures about a pair of regions and about a region's offices, in turn."""
+    """Figures about a pair of regions, cited, and about a region's offices, in turn."""
     token = make.new_token()
     region, partner = make.region(), make.region(country="KR")
     for i in range(n):
         if i % 2:
-            make.indicator(token, region=region, partner_region=partner)
-        else:
             make.indicator(token, operator_region=region)
+        else:
+            make.cite(make.indicator(token, region=region, partner_region=partner))
     return f"q={token}"
 
 
