@@ -756,6 +756,13 @@ class IndicatorTable(DirectoryTable):
             "...",
         )
 
+    # What is measured is written in English, and so is a unit's gloss ("firms", "건 (ties)").
+    def render_measure(self, value):
+        return format_html('<span lang="en">{}</span>', value)
+
+    def render_unit(self, value):
+        return format_html('<span lang="en">{}</span>', value)
+
     def render_value(self, record):
         return record.number_display
 
