@@ -22,6 +22,7 @@ from .models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -436,3 +437,55 @@ class ParticipationAdmin(DirectoryAdmin):
         (_("Talk and side"), {"fields": ("talk_title", "country", "count")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(DirectoryAdmin):
+    list_display = (
+        "measure",
+        "subject_display",
+        "value_display",
+        "years_display",
+        "qualifier",
+        "published_year",
+        "citation_count",
+    )
+    list_select_related = ("region", "partner_region", "operator_region", "operator_firm", "firm")
+    list_filter = ("subject", "qualifier", "currency", "scale", "country", "published_year")
+    autocomplete_fields = ["region", "partner_region", "operator_region", "operator_firm", "firm"]
+    fieldsets = (
+        (None, {"fields": ("measure", "wording")}),
+        (
+            _("Subject"),
+            {
+                "fields": (
+                    "subject",
+                    "region",
+                    "partner_region",
+                    "operator_region",
+                    "operator_firm",
+                    "firm",
+                    "country",
+                    "partner_country",
+                )
+            },
+        ),
+        (
+            _("Figure"),
+            {"fields": (("value", "value_to"), "unit", "currency", "scale", "qualifier")},
+        ),
+        (_("Years"), {"fields": ("period_start", "period_end", "published_year")}),
+        (_("Notes"), {"fields": ("notes", "created", "updated")}),
+    )
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_display(self, obj):
+        return " – ".join(str(getattr(item, "name", item)) for item in obj.subject_records)
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_display(self, obj):
+        return obj.value_display
+
+    @admin.display(description=_("years"), ordering="period_start")
+    def years_display(self, obj):
+        return obj.years_display

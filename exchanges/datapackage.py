@@ -59,6 +59,7 @@ from .models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -91,6 +92,7 @@ RECORD_MODELS = (
     Mission,
     Person,
     Participation,
+    Indicator,
     Source,
     Citation,
 )

@@ -24,6 +24,7 @@ from .models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OfficeStatus,
     OverseasOffice,
@@ -877,6 +878,119 @@ class ParticipationFilterSet(RegionScopedFilterSet):
     def filter_region(self, queryset, name, value: Region):
         regions = self.regions_of(value)
         return queryset.either_of([Q(region__in=regions), Q(person__body_region__in=regions)])
+
+
+class IndicatorFilterSet(RegionScopedFilterSet):
+    measure = django_filters.CharFilter(
+        lookup_expr="icontains",
+        label=_("What is measured"),
+        help_text=_("Words in what is measured, e.g. gross regional product."),
+    )
+    subject = ChoiceFilter.of_field(Indicator, "subject")
+    region = region_filter(
+        _("Region (the subject, its partner or the offices' operator)"), "filter_region"
+    )
+    firm = RecordIdFilter(
+        label=_("Firm"),
+        method="filter_firm",
+        help_text=_("A firm's id: the figures about it or about the offices it runs."),
+    )
+    country = country_filter(
+        _("Country"),
+        method="filter_country",
+        help_text=_("The figures about a country or with it as the partner (ISO code, e.g. KR)."),
+    )
+    qualifier = ChoiceFilter.of_field(Indicator, "qualifier")
+    period_from = YearFilter(
+        label=_("Refers to years from"),
+        method="filter_period_from",
+        help_text=_("The figures whose years reach this year or later (a four-digit year)."),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    period_to = YearFilter(
+        label=_("Refers to years until"),
+        method="filter_period_to",
+        help_text=_("The figures whose years begin in this year or earlier (a four-digit year)."),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    published_year = YearFilter(
+        label=_("Year published"),
+        method="filter_published_year",
+        help_text=YEAR_HELP,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    currency = ChoiceFilter.of_field(Indicator, "currency")
+    related_search = (
+        ("region", Region),
+        ("partner_region", Region),
+        ("operator_region", Region),
+        ("operator_firm", Firm),
+        ("firm", Firm),
+    )
+
+    filtered_by = {
+        "partner_region": "region",
+        "operator_region": "region",
+        "operator_firm": "firm",
+        "partner_country": "country",
+        "period_start": "period_to",
+        "period_end": "period_from",
+    }
+    not_filterable = {
+        "value": "A figure as the source prints it, shown with its unit; not to select by.",
+        "value_to": "The upper end of the value's range, shown with it.",
+        "scale": "The multiplier the value is printed in, shown with it.",
+    }
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "q",
+            "measure",
+            "subject",
+            "region",
+            "include_subregions",
+            "firm",
+            "country",
+            "qualifier",
+            "period_from",
+            "period_to",
+            "published_year",
+            "currency",
+            "source",
+            "updated_since",
+        ]
+
+    def filter_region(self, queryset, name, value: Region):
+        regions = self.regions_of(value)
+        return queryset.either_of(
+            [
+                Q(region__in=regions),
+                Q(partner_region__in=regions),
+                Q(operator_region__in=regions),
+            ]
+        )
+
+    def filter_firm(self, queryset, name, value: int):
+        return queryset.either_of([Q(firm=value), Q(operator_firm=value)])
+
+    def filter_country(self, queryset, name, value: str):
+        return queryset.filter(Q(country=value) | Q(partner_country=value))
+
+    def filter_period_from(self, queryset, name, value: int):
+        """Years overlapping from ``value`` on: the last year (or the only one) not before it."""
+        return queryset.filter(
+            Q(period_end__gte=value) | Q(period_end__isnull=True, period_start__gte=value)
+        )
+
+    def filter_period_to(self, queryset, name, value: int):
+        return queryset.filter(period_start__lte=value)
+
+    def filter_published_year(self, queryset, name, value: int):
+        return queryset.filter(published_year=value)
 
 
 class SourceFilterSet(DirectoryFilterSet):

@@ -8,6 +8,7 @@ values are stable codes (``JP``, ``sister``, ``1996-07``) rather than translated
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,7 @@ from .cells import attribute_reader, cell_renderer
 from .models import (
     Citation,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -32,6 +34,7 @@ from .models import (
 )
 from .models.base import MultilingualNames
 from .partial_dates import DatePrecision, format_partial_date
+from .templatetags.directory import subject_links
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
 
@@ -693,6 +696,89 @@ class ParticipationTable(DirectoryTable):
 
     def render_participant(self, value, record):
         return record.participant_name
+
+
+class SubjectColumn(ChoiceColumn):
+    """What a figure is about: its regions, firm or countries, linked; exported as the kind's
+    code, the download naming each subject field in its own column."""
+
+    def render(self, record):
+        return subject_links(record.subject_records)
+
+
+class IndicatorTable(DirectoryTable):
+    linked_regions = ("region", "partner_region", "operator_region")
+    measure = tables.Column(linkify=True)
+    subject = SubjectColumn(orderable=False)  # a kind with its own fields: filter by it instead
+    value = tables.Column(attrs={"td": {"class": "number"}})
+    unit = tables.Column()
+    currency = ChoiceColumn()
+    scale = ChoiceColumn()
+    period_start = tables.Column(verbose_name=_("Years"))
+    qualifier = ChoiceColumn()
+    # In downloads: the subject's fields, each in its own column.
+    region = RegionLinkColumn(visible=False, orderable=False)
+    partner_region = RegionLinkColumn(visible=False, orderable=False)
+    operator_region = RegionLinkColumn(visible=False, orderable=False)
+    operator_firm = RecordLinkColumn(visible=False, orderable=False)
+    firm = RecordLinkColumn(visible=False, orderable=False)
+    country = CountryColumn(visible=False, orderable=False)
+    partner_country = CountryColumn(visible=False, orderable=False)
+
+    # Download only, and not sorted by: each is bound to another column's value (value,
+    # period_start) by the figure's rules, which a sort test's data must keep.
+    value_to = tables.Column(visible=False, orderable=False)
+    period_end = tables.Column(visible=False, orderable=False)
+
+    export_only = ("id", "wording", "published_year")
+
+    class Meta(DirectoryTable.Meta):
+        model = Indicator
+        sequence = (
+            "id",
+            "measure",
+            "subject",
+            "value",
+            "unit",
+            "currency",
+            "scale",
+            "period_start",
+            "qualifier",
+            "value_to",
+            "period_end",
+            "region",
+            "partner_region",
+            "operator_region",
+            "operator_firm",
+            "firm",
+            "country",
+            "partner_country",
+            "...",
+        )
+
+    # What is measured is written in English, and so is a unit's gloss ("firms", "건 (ties)").
+    def render_measure(self, value):
+        return format_html('<span lang="en">{}</span>', value)
+
+    def render_unit(self, value):
+        return format_html('<span lang="en">{}</span>', value)
+
+    def render_value(self, record):
+        return record.number_display
+
+    def value_value(self, value):
+        return plain_decimal(value)
+
+    def value_value_to(self, value):
+        return plain_decimal(value)
+
+    def render_period_start(self, record):
+        return record.years_display
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The value without trailing zeros nor an exponent: 379.6000 → 379.6, 100 stays 100."""
+    return Decimal(format(value.normalize(), "f"))
 
 
 class SourceTitleColumn(tables.Column):

@@ -21,6 +21,7 @@ from .exports import FORMAT_NAMES, export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
 from .models import (
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -29,7 +30,7 @@ from .models import (
     SisterTie,
     Source,
 )
-from .models.querysets import is_cited
+from .models.querysets import CITED_SOURCES, is_cited
 from .models.regions import ANCESTORS
 from .models.search import normalise, search_condition_value
 from .record_types import component, record_type_of, record_types, subclasses
@@ -115,7 +116,23 @@ def records_linked_to(region) -> dict:
             region=slug,
             include_subregions="false",
         ),
+        "indicators": section(
+            figures_shown(Indicator.objects.about_region(region)),
+            Indicator,
+            region=slug,
+            include_subregions="false",
+        ),
     }
+
+
+def figures_shown(indicators):
+    """Figures as a page's table of them shows them: with their subject's records and the
+    sources that state them, read in a constant number of queries, by measure and period."""
+    return (
+        indicators.listed()
+        .prefetch_related(CITED_SOURCES)
+        .order_by("measure", "period_start", "pk")
+    )
 
 
 class PagingForm(forms.Form):
@@ -248,6 +265,7 @@ class SisterTieDetailView(ObjectDetailView):
         return {
             "exchange_areas": tie.exchange_areas.all(),
             "missions": tie.missions.with_regions(),
+            "indicators": figures_shown(Indicator.objects.about_pair(tie.region_a, tie.region_b)),
         }
 
 
@@ -265,6 +283,9 @@ class FirmDetailView(ObjectDetailView):
             "missions": Mission.objects.either_of(
                 [Q(organisers=firm), Q(participating_firms=firm)]
             ).with_regions(),
+            "indicators": figures_shown(
+                Indicator.objects.either_of([Q(firm=firm), Q(operator_firm=firm)])
+            ),
         }
 
 
@@ -308,6 +329,13 @@ class PersonDetailView(ObjectDetailView):
 class ParticipationDetailView(ObjectDetailView):
     model = Participation
     queryset = Participation.objects.with_participants()
+
+
+class IndicatorDetailView(ObjectDetailView):
+    model = Indicator
+    queryset = Indicator.objects.select_related(
+        "region", "partner_region", "operator_region", "operator_firm", "firm"
+    )
 
 
 class SourceDetailView(ObjectDetailView):

@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
         "MissionKindEnum": "exchanges.models.missions.MissionKind",
         "MissionStatusEnum": "exchanges.models.missions.MissionStatus",
         "ParticipationRoleEnum": "exchanges.models.people.ParticipationRole",
+        "IndicatorSubjectEnum": "exchanges.models.indicators.IndicatorSubject",
+        "IndicatorQualifierEnum": "exchanges.models.indicators.IndicatorQualifier",
         "SourceKindEnum": "exchanges.models.sources.SourceKind",
         "SourceLanguageEnum": "exchanges.models.sources.SourceLanguage",
     },

@@ -24,6 +24,7 @@ from exchanges.models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -33,6 +34,7 @@ from exchanges.models import (
     SisterTie,
     Source,
 )
+from exchanges.models.indicators import SUBJECT_FIELD_NAMES, SUBJECT_FIELDS, IndicatorSubject
 from exchanges.models.querysets import is_cited
 
 _serials = itertools.count(1)
@@ -150,6 +152,46 @@ def participation(token: str | None = None, *, role="participant", **fields) -> 
     return saved(Participation(mission=mission_record, role=role, **fields))
 
 
+def subject_of(given: set[str]) -> str:
+    """The kind of subject whose fields are exactly ``given``: a pair of regions for none."""
+    if not given:
+        return IndicatorSubject.REGION_PAIR
+    for kind, names in SUBJECT_FIELDS.items():
+        if kind == IndicatorSubject.OFFICE_NETWORK:
+            if given in ({"operator_region"}, {"operator_firm"}):
+                return kind
+        elif set(names) == given:
+            return kind
+    raise ValueError(f"No kind of subject has exactly the fields {sorted(given)}.")
+
+
+def indicator(token: str | None = None, *, subject=None, **fields) -> Indicator:
+    """A figure about the subject its given fields make (``region`` and ``partner_region``: a
+    pair of regions), or about ``subject`` with its missing fields built for it; about a pair
+    of regions built for it (Japanese and Korean) when neither is given."""
+    token = token or new_token()
+    given = {name for name in SUBJECT_FIELD_NAMES if fields.get(name)}
+    subject = subject or subject_of(given)
+    builders = {
+        "region": lambda: region(token, country="JP"),
+        "partner_region": lambda: region(token, country="KR"),
+        "operator_region": lambda: region(token, country="KR"),
+        "firm": lambda: firm(token),
+        "country": lambda: "JP",
+        "partner_country": lambda: "KR",
+    }
+    wanted = SUBJECT_FIELDS[IndicatorSubject(subject)]
+    if subject == IndicatorSubject.OFFICE_NETWORK:
+        wanted = () if given & set(wanted) else ("operator_region",)
+    for name in wanted:
+        if not fields.get(name):
+            fields[name] = builders[name]()
+    fields.setdefault("measure", f"Measure {token} {serial()}")
+    fields.setdefault("value", Decimal(serial()))
+    fields.setdefault("unit", "人")
+    return saved(Indicator(subject=subject, **fields))
+
+
 def source(token: str | None = None, *, language="en", **fields) -> Source:
     token = token or new_token()
     number = serial()
@@ -212,6 +254,7 @@ BUILDERS = {
     Mission: mission,
     Person: person,
     Participation: participation,
+    Indicator: indicator,
     Source: source,
     Citation: lambda token=None, **fields: cite(region(token), **fields),
     ExchangeArea: exchange_area,
@@ -253,8 +296,12 @@ def built_from_fields(model, token: str, **fields):
     return saved(model(**fields))
 
 
-# Links a record cannot have all at once: a participation names one participant (its person).
-LEFT_EMPTY = {Participation: ("region", "firm")}
+# Links a record cannot have all at once: a participation names one participant (its person),
+# a figure the fields of its subject (a pair of regions) alone.
+LEFT_EMPTY = {
+    Participation: ("region", "firm"),
+    Indicator: ("operator_region", "operator_firm", "firm"),
+}
 
 
 def linked(model, token: str | None = None):

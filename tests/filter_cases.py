@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from exchanges.models import (
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -355,6 +356,77 @@ def participation_include_subregions(token):
     return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
 
 
+# --- figures ------------------------------------------------------------------------------
+
+
+def indicator_region(token):
+    """A figure about the region, about a pair it is the partner in, about the offices it
+    runs, and about a region within it; not one about another region or a country."""
+    top, child, _grandchild, outside = regions_within(token)
+    hits = [
+        make.indicator(token, region=top),
+        make.indicator(token, partner_region=top, region=outside),
+        make.indicator(token, operator_region=top),
+        make.indicator(token, region=child, partner_country="CN"),
+    ]
+    misses = [make.indicator(token, region=outside), make.indicator(token, country="JP")]
+    return [FilterCase({"region": top.slug}, hits, misses)]
+
+
+def indicator_include_subregions(token):
+    top, child, _grandchild, _outside = regions_within(token)
+    own = make.indicator(token, region=top)
+    below = make.indicator(token, region=make.region(token), partner_region=child)
+    return [FilterCase({"region": top.slug, "include_subregions": "false"}, [own], [below])]
+
+
+def indicator_firm(token):
+    firm = make.firm(token)
+    hits = [make.indicator(token, firm=firm), make.indicator(token, operator_firm=firm)]
+    misses = [make.indicator(token, firm=make.firm(token)), make.indicator(token)]
+    return [FilterCase({"firm": firm.pk}, hits, misses)]
+
+
+def indicator_country(token):
+    hits = [
+        make.indicator(token, country="CN"),
+        make.indicator(token, country="JP", partner_country="CN"),
+        make.indicator(token, region=make.region(token), partner_country="CN"),
+    ]
+    misses = [make.indicator(token, country="KR", partner_country="JP"), make.indicator(token)]
+    return [FilterCase({"country": "CN"}, hits, misses)]
+
+
+def years(token, start, end=None):
+    return make.indicator(token, period_start=start, period_end=end)
+
+
+def indicator_period_from(token):
+    """Figures whose years reach 2005: one of 2005, one of 2003–2007, one of 2010."""
+    hits = [years(token, 2005), years(token, 2003, 2007), years(token, 2010)]
+    misses = [years(token, 2004), years(token, 2001, 2004), make.indicator(token)]
+    return [FilterCase({"period_from": 2005}, hits, misses)]
+
+
+def indicator_period_to(token):
+    hits = [years(token, 2005), years(token, 2003, 2007), years(token, 1990)]
+    misses = [years(token, 2006), years(token, 2006, 2008), make.indicator(token)]
+    return [FilterCase({"period_to": 2005}, hits, misses)]
+
+
+def indicator_period_overlap(token):
+    """Both bounds: the figures whose years overlap 2005–2006 (tests/test_indicators.py)."""
+    hits = [years(token, 2004, 2005), years(token, 2006, 2010), years(token, 2000, 2020)]
+    misses = [years(token, 2003, 2004), years(token, 2007)]
+    return [FilterCase({"period_from": 2005, "period_to": 2006}, hits, misses)]
+
+
+def indicator_published_year(token):
+    hits = [make.indicator(token, published_year=2008)]
+    misses = [make.indicator(token, published_year=2009), make.indicator(token)]
+    return [FilterCase({"published_year": 2008}, hits, misses)]
+
+
 # --- regions ------------------------------------------------------------------------------
 
 
@@ -421,6 +493,15 @@ METHOD_FILTER_CASES = {
     Participation: {
         "region": participation_region,
         "include_subregions": participation_include_subregions,
+    },
+    Indicator: {
+        "region": indicator_region,
+        "include_subregions": indicator_include_subregions,
+        "firm": indicator_firm,
+        "country": indicator_country,
+        "period_from": indicator_period_from,
+        "period_to": indicator_period_to,
+        "published_year": indicator_published_year,
     },
     Region: {"parent": region_parent},
     Source: {"country": source_country},

@@ -105,6 +105,19 @@ def directory(transactional_db):
     )
     speaker = make.person(token, name_ja="架空太郎", title="知事", body_region=prefecture)
     make.participation(token, mission=mission, person=speaker, role="keynote")
+    visitors = make.indicator(
+        token,
+        region=prefecture,
+        partner_region=province,
+        measure="visitors from the partner province",
+        wording="延べ213,243人",
+        value=Decimal("213243"),
+        unit="人",
+        period_start=2007,
+        period_end=2008,
+        qualifier="trips",
+    )
+    make.cite(visitors, make.source(token, title="Gasang visitors survey"), locator="p. 12")
     return {"token": token, "prefecture": prefecture, "autonomous": autonomous, "sister": sister}
 
 

@@ -21,6 +21,7 @@ from exchanges.models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -126,6 +127,7 @@ def expected_counts() -> dict[str, int]:
         "participating-firms-of-missions": Mission.participating_firms.through.objects.count(),
         "people": Person.objects.count(),
         "participations": Participation.objects.count(),
+        "figures": Indicator.objects.count(),
         "sources": Source.objects.count(),
         "citations": Citation.objects.count(),
     }
@@ -283,6 +285,7 @@ def test_citations_name_the_table_and_row_of_the_record(client, directory):
         "missions",
         "people",
         "participations",
+        "figures",
     ]
 
 

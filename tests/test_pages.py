@@ -268,6 +268,18 @@ def make_missions(n):
     return f"q={token}"
 
 
+def make_indicators(n):
+    """Figures about a pair of regions, cited, and about a region's offices, in turn."""
+    token = make.new_token()
+    region, partner = make.region(), make.region(country="KR")
+    for i in range(n):
+        if i % 2:
+            make.indicator(token, operator_region=region)
+        else:
+            make.cite(make.indicator(token, region=region, partner_region=partner))
+    return f"q={token}"
+
+
 def make_sources(n):
     token = make.new_token()
     region = make.region()
@@ -282,6 +294,7 @@ MAKERS = {
     "firm": make_firms,
     "office": make_offices,
     "mission": make_missions,
+    "indicator": make_indicators,
     "source": make_sources,
 }
 

@@ -231,6 +231,10 @@ INDEXED = [
     (Participation, filters.ParticipationFilterSet, {"country": "KR"}, "participation_country"),
     (Participation, filters.ParticipationFilterSet, {"mission": "7"}, "participation_mission"),
     (Participation, filters.ParticipationFilterSet, {"person": "7"}, "person_id"),
+    (Indicator, filters.IndicatorFilterSet, {"q": "gross"}, "indicator_search_trigram"),
+    (Indicator, filters.IndicatorFilterSet, {"region": "busan"}, "indicator_operator_region"),
+    (Indicator, filters.IndicatorFilterSet, {"firm": "7"}, "indicator_operator_firm"),
+    (Indicator, filters.IndicatorFilterSet, {"subject": "firm"}, "indicator_subject"),
 ]
 
 
@@ -264,6 +268,7 @@ SORTED = [
     (Person.objects.all(), "person_name_order"),
     (Participation.objects.all(), "participation_mission"),
     (Participation.objects.filter(role="keynote"), "participation_role"),
+    (Indicator.objects.all(), "indicator_measure_order"),
 ]
 
 

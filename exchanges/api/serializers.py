@@ -17,6 +17,7 @@ from ..models import (
     Citation,
     ExchangeArea,
     Firm,
+    Indicator,
     Mission,
     OverseasOffice,
     Participation,
@@ -458,6 +459,67 @@ class ParticipationSerializer(DirectorySerializer):
             "talk_title",
             "country",
             "count",
+            *RECORD_FIELDS,
+        ]
+
+
+class IndicatorSerializer(DirectorySerializer):
+    """A figure a source states: what is measured, of what, how much (as printed, with its
+    scale), for which years, and how the source hedges it."""
+
+    region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
+    partner_region = related(
+        "RegionSerializer", Region.objects.all(), required=False, allow_null=True
+    )
+    operator_region = related(
+        "RegionSerializer", Region.objects.all(), required=False, allow_null=True
+    )
+    operator_firm = related("FirmSerializer", Firm.objects.all(), required=False, allow_null=True)
+    firm = related("FirmSerializer", Firm.objects.all(), required=False, allow_null=True)
+    country = CountryCodeField(required=False, allow_blank=True)
+    partner_country = CountryCodeField(required=False, allow_blank=True)
+    scaled_value = serializers.DecimalField(
+        max_digits=30,
+        decimal_places=4,
+        read_only=True,
+        help_text="The value times its scale (379.6 in 億 is 37960000000), to compare figures.",
+    )
+    scaled_value_to = serializers.DecimalField(
+        max_digits=30,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="The upper end of the range times its scale; null without a range.",
+    )
+
+    class Meta:
+        model = Indicator
+        ordering_fields = ["measure", "value", "period_start", "published_year", "id"]
+        ordering = ["measure", "period_start", "id"]
+        brief_fields = ["id", "measure", "subject", "value", "unit", "currency", "url"]
+        fields = [
+            "id",
+            "measure",
+            "wording",
+            "subject",
+            "region",
+            "partner_region",
+            "operator_region",
+            "operator_firm",
+            "firm",
+            "country",
+            "partner_country",
+            "value",
+            "value_to",
+            "unit",
+            "currency",
+            "scale",
+            "scaled_value",
+            "scaled_value_to",
+            "period_start",
+            "period_end",
+            "published_year",
+            "qualifier",
             *RECORD_FIELDS,
         ]
 

@@ -1,5 +1,7 @@
 """Figures the sources state, held as data: what was measured, of what, how much, for when."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ..record_types import record_type
 from .base import AmountUnit, Currency, DirectoryRecord
 from .firms import Firm
 from .indexes import TrigramIndex
@@ -115,6 +118,33 @@ class IndicatorQuerySet(DirectoryQuerySet):
         )
 
 
+# The word for each scale a figure is printed in, put between the number and its unit:
+# "379.6 億元" (the reader's language may write it otherwise: 亿, 억).
+SCALE_WORDS = {
+    AmountUnit.ONE: "",
+    AmountUnit.THOUSAND: _("thousand"),
+    AmountUnit.TEN_THOUSAND: _("万"),
+    AmountUnit.MILLION: _("million"),
+    AmountUnit.HUNDRED_MILLION: _("億"),
+}
+
+
+def plain_number(value: Decimal) -> str:
+    """Every digit of ``value``, grouped by thousands, without trailing zeros nor an
+    exponent: 213243.0000 → "213,243", 379.6000 → "379.6"."""
+    return format(value.normalize(), ",f")
+
+
+def joined_words(*words: str) -> str:
+    """Words side by side: CJK ones (万, 億, 元, 人) without a space between them."""
+    text = ""
+    for word in (str(word) for word in words if word):
+        between_cjk = text and not text[-1].isascii() and not word[0].isascii()
+        text += word if not text or between_cjk else f" {word}"
+    return text
+
+
+@record_type("indicator", "indicators", _("Figures"), position=8)
 class Indicator(DirectoryRecord):
     """One figure a source states: Yanbian's GRP in 2008, the buyers South Gyeongsang's offices
     met, the ties between two countries' local governments. Held once, with its subject, unit,
@@ -324,6 +354,38 @@ class Indicator(DirectoryRecord):
     def scaled_value(self):
         """The value times its scale: 379.6億 → 37,960,000,000."""
         return self.value * self.scale
+
+    @property
+    def scaled_value_to(self):
+        return None if self.value_to is None else self.value_to * self.scale
+
+    @property
+    def number_display(self) -> str:
+        """The value, or its range, as printed before the scale: "379.6", "2–4"."""
+        number = plain_number(self.value)
+        if self.value_to is not None and self.value_to != self.value:
+            number = f"{number}–{plain_number(self.value_to)}"
+        return number
+
+    @property
+    def value_display(self) -> str:
+        """The figure as the source prints it: number, scale word, unit and currency, e.g.
+        "379.6 億元 CNY", "2–4 flights a day"."""
+        unit = joined_words(SCALE_WORDS.get(self.scale, f"×{self.scale:,}"), self.unit)
+        return " ".join(part for part in (self.number_display, unit, self.currency) if part)
+
+    @property
+    def years_display(self) -> str:
+        if self.period_start is None:
+            return ""
+        if self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start)
+
+    def others_than(self, region) -> list:
+        """The subject's records or countries other than ``region``: the partner a region's
+        page names beside a figure about it."""
+        return [item for item in self.subject_records if item != region]
 
     def __str__(self) -> str:
         subject = " – ".join(str(getattr(item, "name", item)) for item in self.subject_records)

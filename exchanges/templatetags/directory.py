@@ -55,3 +55,27 @@ def facts(record) -> list[tuple[str, object]]:
         if value not in (None, ""):
             shown.append((field.verbose_name, value))
     return shown
+
+
+@register.filter
+def subject_links(items):
+    """A figure's subject (``Indicator.subject_records`` or part of it): regions and firms as
+    links, countries by their code with their name as the title; joined by a dash."""
+    return format_html_join(
+        " – ",
+        "{}",
+        (
+            (
+                record_link(item)
+                if hasattr(item, "get_absolute_url")
+                else format_html('<abbr title="{}">{}</abbr>', item.name, item.code),
+            )
+            for item in items
+        ),
+    )
+
+
+@register.filter
+def others_than(indicator, region):
+    """The figure's subject records other than ``region`` (its partner, on a region's page)."""
+    return indicator.others_than(region)
