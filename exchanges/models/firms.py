@@ -264,9 +264,10 @@ class Firm(MultilingualNames, DirectoryRecord):
 
     def partner_firms_queryset(self) -> "FirmQuerySet":
         """The firm's partners, both ways, as one query (a download's cell)."""
+        rows = FirmPartner.objects.involving(self)
         return Firm.objects.filter(
-            models.Q(partnerships_from__to_firm=self) | models.Q(partnerships_to__from_firm=self)
-        ).order_by("pk")
+            models.Q(pk__in=rows.values("from_firm")) | models.Q(pk__in=rows.values("to_firm"))
+        ).exclude(pk=self.pk)
 
     def set_partners(self, firms) -> None:
         """Make ``firms`` the firm's partners: a partnership with a firm not among them is
