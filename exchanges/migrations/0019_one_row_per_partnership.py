@@ -25,7 +25,7 @@ def two_rows_per_partnership(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0016_relations_with_kind"),
+        ("exchanges", "0018_relations_with_kind"),
     ]
 
     operations = [
