@@ -22,8 +22,10 @@ from .models import (
     Citation,
     ExchangeArea,
     Firm,
+    FirmPartner,
     Indicator,
     Mission,
+    OfficeRole,
     OverseasOffice,
     Participation,
     Person,
@@ -231,13 +233,34 @@ class SisterTieAdmin(DirectoryAdmin):
 class SalesRouteInline(admin.TabularInline):
     model = SalesRoute
     extra = 0
+    show_change_link = True  # the route's own page holds its citations
     autocomplete_fields = ["region"]
     fields = ("region", "amount", "currency", "unit", "year", "note")
 
 
+class PartnershipInline(admin.TabularInline):
+    """A firm's partnerships, stored once: those naming it first, and those naming it second.
+    Each partnership's own page holds its citations."""
+
+    model = FirmPartner
+    fk_name = "from_firm"
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["to_firm"]
+    fields = ["to_firm", "kind", "start", "end", "note"]
+    verbose_name_plural = _("partnerships naming this firm first (as agent or buyer)")
+
+
+class PartnershipOfInline(PartnershipInline):
+    fk_name = "to_firm"
+    autocomplete_fields = ["from_firm"]
+    fields = ["from_firm", "kind", "start", "end", "note"]
+    verbose_name_plural = _("partnerships naming this firm second")
+
+
 @admin.register(Firm)
 class FirmAdmin(DirectoryAdmin):
-    inlines = [SalesRouteInline, CitationInline]
+    inlines = [SalesRouteInline, PartnershipInline, PartnershipOfInline, CitationInline]
     list_display = (
         *NAME_FIELDS,
         "kind",
@@ -249,7 +272,7 @@ class FirmAdmin(DirectoryAdmin):
     )
     list_filter = ("kind", "country")
     list_select_related = ("region",)
-    autocomplete_fields = ["region", "partners"]
+    autocomplete_fields = ["region"]
     fieldsets = (
         (None, {"fields": ("kind", "country", "region", "founded_year")}),
         (_("Names"), {"fields": NAME_FIELDS}),
@@ -262,7 +285,6 @@ class FirmAdmin(DirectoryAdmin):
                     ("employees", "employees_year"),
                     "import_sources",
                     "key_people",
-                    "partners",
                     "description",
                 )
             },
@@ -290,10 +312,41 @@ class SalesRouteAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
     list_filter = ("currency", "region__country")
     search_fields = (*name_search("firm"), *name_search("region"))
     autocomplete_fields = ["firm", "region"]
+    inlines = [CitationInline]
+
+
+@admin.register(FirmPartner)
+class FirmPartnerAdmin(GuardedAdmin, ImportExportModelAdmin, HistoryAdmin):
+    list_display = ("from_firm", "kind", "to_firm", "start_display", "end_display")
+    list_select_related = ("from_firm", "to_firm")
+    list_filter = ("kind",)
+    search_fields = (*name_search("from_firm"), *name_search("to_firm"))
+    autocomplete_fields = ["from_firm", "to_firm"]
+    fields = ["from_firm", "kind", "to_firm", "start", "end", "note"]
+    inlines = [CitationInline]
+
+    @admin.display(description=_("since"), ordering="start")
+    def start_display(self, obj):
+        return obj.start_display
+
+    @admin.display(description=_("until"), ordering="end")
+    def end_display(self, obj):
+        return obj.end_display
+
+
+class OfficeRoleInline(admin.TabularInline):
+    """Who else has a part in the office: set it up, co-operates it, hosts it."""
+
+    model = OfficeRole
+    extra = 0
+    autocomplete_fields = ["region", "firm"]
+    fields = ["region", "firm", "role"]
+    verbose_name_plural = _("other roles: who set it up, co-operates or hosts it")
 
 
 @admin.register(OverseasOffice)
 class OverseasOfficeAdmin(DirectoryAdmin):
+    inlines = [OfficeRoleInline, CitationInline]
     list_display = (
         "name_en",
         "kind",

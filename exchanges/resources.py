@@ -33,6 +33,7 @@ from import_export import fields, resources
 from import_export.results import Result
 from import_export.widgets import CharWidget, DateWidget, ManyToManyWidget
 
+from .models import Firm
 from .models.base import PartialDateField, partial_date_pairs
 from .partial_dates import (
     DatePrecision,
@@ -277,9 +278,27 @@ def invalid_message(field, value, error) -> str:
     return str(error)
 
 
+class PartnersField(fields.Field):
+    """A firm's ``partners`` column: every partner, whichever firm a partnership names first.
+    Saving adds and removes partnerships as the API's ``partners`` does (``Firm.set_partners``),
+    so a sheet cannot store a partnership a second time, the other way round."""
+
+    def get_value(self, firm):
+        return firm.partner_firms_queryset()
+
+    def save(self, firm, row, is_m2m=False, **kwargs):
+        if is_m2m and not self.readonly:
+            firm.set_partners(self.clean(row, **kwargs))
+
+
 @cache
 def resource_for(model) -> type[DirectoryResource]:
     """The import/export resource of ``model``: every field, linked records as
     ``DirectoryResource`` refers to them."""
     meta = type("Meta", (DirectoryResource.Meta,), {"model": model, "abstract": False})
-    return type(f"{model.__name__}Resource", (DirectoryResource,), {"Meta": meta})
+    declared = {"Meta": meta}
+    if model is Firm:
+        declared["partners"] = PartnersField(
+            attribute="partners", column_name="partners", widget=LinksWidget(Firm)
+        )
+    return type(f"{model.__name__}Resource", (DirectoryResource,), declared)

@@ -523,7 +523,7 @@ class Generator:
                 yield route
 
     def build_firm_partners(self, firms: int) -> Iterator:
-        """Partnerships are symmetrical: each pair is stored both ways, as Django does."""
+        """One row a partnership, naming the firm with the lower id first."""
         through = Firm.partners.through
         pk = itertools.count(1)
         pairs = set()
@@ -533,7 +533,6 @@ class Generator:
                 pairs.add((min(first, second), max(first, second)))
         for first, second in sorted(pairs):
             yield through(pk=next(pk), from_firm_id=first, to_firm_id=second)
-            yield through(pk=next(pk), from_firm_id=second, to_firm_id=first)
 
     # Offices -----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from .models import (
     Firm,
     Indicator,
     Mission,
+    OfficeRole,
     OverseasOffice,
     Participation,
     Person,
@@ -569,6 +570,54 @@ class FirmTable(DirectoryTable):
         )
 
 
+def office_role_text(role: str, slug: str | None, name_en: str | None) -> str:
+    """A role as a download writes it: "set_up_by: jilin" (a region's slug, a firm's name)."""
+    return f"{role}: {slug or name_en}"
+
+
+class OfficeRoleGathering(Gathering):
+    """The other roles of each office, "<role>: <region slug or firm name>" joined with " | ",
+    read in one query a chunk."""
+
+    def read(self, pks: list) -> dict:
+        rows = (
+            OfficeRole.objects.filter(office__in=pks)
+            .order_by("office", "role", "pk")
+            .values_list("office", "role", "region__slug", "firm__name_en")
+        )
+        roles: dict[int, list[str]] = {}
+        for office, role, slug, name_en in rows:
+            roles.setdefault(office, []).append(office_role_text(role, slug, name_en))
+        return {office: " | ".join(texts) for office, texts in roles.items()}
+
+    @staticmethod
+    def queried(office) -> str:
+        return " | ".join(
+            office_role_text(
+                role.role, getattr(role.region, "slug", None), role.firm and role.firm.name_en
+            )
+            for role in office.roles.all()
+        )
+
+
+class OfficeRolesColumn(tables.Column):
+    """Download only: who else has a part in the office, and which."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("visible", False)
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("verbose_name", _("Other roles"))
+        super().__init__(**kwargs)
+        self.gathering = OfficeRoleGathering()
+
+    def export_fields(self, accessor: str) -> list[str]:
+        return []  # gathered
+
+    def export_reader(self, accessor: str) -> Callable:
+        return lambda record: self.gathering.of(record, OfficeRoleGathering.queried) or None
+
+
 class OverseasOfficeTable(DirectoryTable):
     linked_regions = ("operator_region", "host_region")
     name = NameColumn()
@@ -581,6 +630,7 @@ class OverseasOfficeTable(DirectoryTable):
     host_region = RegionLinkColumn(order_by=("host_region__name_en",))
     opened = PartialDateColumn()
     status = ChoiceColumn()
+    roles = OfficeRolesColumn()
 
     export_only = ("id", *NAME_FIELDS, "head_name")
 

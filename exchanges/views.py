@@ -21,6 +21,7 @@ from .exports import FORMAT_NAMES, export_formats, export_response
 from .filtered_pages import FilteredPageView, active_filters
 from .models import (
     Firm,
+    FirmPartner,
     Indicator,
     Mission,
     OverseasOffice,
@@ -85,6 +86,11 @@ def records_linked_to(region) -> dict:
             ),
             OverseasOffice,
             host_region=slug,
+        ),
+        "office_roles": section(
+            region.office_roles.select_related("office__host_region").order_by(
+                "role", "office__name_en", "pk"
+            )
         ),
         "firms": section(region.firms.order_by("name_en", "pk"), Firm, region=slug),
         "sales_routes": section(
@@ -275,11 +281,17 @@ class FirmDetailView(ObjectDetailView):
 
     def related(self, firm):
         return {
-            "sales_routes": firm.sales_routes.select_related("region").order_by(
-                F("amount").desc(nulls_last=True), "region__name_en"
+            "sales_routes": firm.sales_routes.select_related("region")
+            .prefetch_related(CITED_SOURCES)
+            .order_by(F("amount").desc(nulls_last=True), "region__name_en"),
+            "partnerships": sorted(
+                FirmPartner.objects.involving(firm).shown(),
+                key=lambda row: (row.partner_of(firm).name, row.pk),
             ),
-            "partners": firm.partners.select_related("region").order_by("name_en"),
             "offices_run": firm.offices_run.select_related("host_region"),
+            "office_roles": firm.office_roles.select_related("office__host_region").order_by(
+                "role", "office__name_en", "pk"
+            ),
             "missions": Mission.objects.either_of(
                 [Q(organisers=firm), Q(participating_firms=firm)]
             ).with_regions(),
@@ -294,7 +306,10 @@ class OverseasOfficeDetailView(ObjectDetailView):
     queryset = OverseasOffice.objects.with_operator_and_host()
 
     def related(self, office):
-        return {"missions": office.missions.with_regions()}
+        return {
+            "roles": office.roles.select_related("region", "firm").order_by("role", "pk"),
+            "missions": office.missions.with_regions(),
+        }
 
 
 class MissionDetailView(ObjectDetailView):
@@ -304,6 +319,7 @@ class MissionDetailView(ObjectDetailView):
             "related_tie__region_a", "related_tie__region_b", "related_office"
         )
         .with_regions()
+        .with_organising_regions()
         .prefetch_related(
             Prefetch("organisers", queryset=Firm.objects.order_by("name_en")),
             Prefetch("participating_firms", queryset=Firm.objects.order_by("name_en")),

@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "FirmKindEnum": "exchanges.models.firms.FirmKind",
         "OfficeKindEnum": "exchanges.models.offices.OfficeKind",
         "OfficeStatusEnum": "exchanges.models.offices.OfficeStatus",
+        "OfficeRoleKindEnum": "exchanges.models.offices.OfficeRoleKind",
+        "PartnershipKindEnum": "exchanges.models.firms.PartnershipKind",
         "MissionKindEnum": "exchanges.models.missions.MissionKind",
         "MissionStatusEnum": "exchanges.models.missions.MissionStatus",
         "ParticipationRoleEnum": "exchanges.models.people.ParticipationRole",

@@ -24,8 +24,10 @@ from exchanges.models import (
     Citation,
     ExchangeArea,
     Firm,
+    FirmPartner,
     Indicator,
     Mission,
+    OfficeRole,
     OverseasOffice,
     Participation,
     Person,
@@ -246,6 +248,29 @@ def sales_route(
     return saved(SalesRoute(firm=firm_record, region=region_record, **fields))
 
 
+def partnership(
+    token: str | None = None, *, from_firm=None, to_firm=None, kind="partner", **fields
+) -> FirmPartner:
+    """A partnership of two firms built for it unless given; ``from_firm`` is the agent or
+    buyer of a directed kind."""
+    token = token or new_token()
+    from_firm = from_firm or firm(token)
+    to_firm = to_firm or firm(token, country="CN")
+    return saved(FirmPartner(from_firm=from_firm, to_firm=to_firm, kind=kind, **fields))
+
+
+def office_role(
+    token: str | None = None, *, office_record=None, role="set_up_by", **fields
+) -> OfficeRole:
+    """A role in an office (built for it unless given), of a firm built for it unless a
+    region or firm is given."""
+    token = token or new_token()
+    office_record = office_record or office(token)
+    if not fields.get("region") and not fields.get("firm"):
+        fields["firm"] = firm(token)
+    return saved(OfficeRole(office=office_record, role=role, **fields))
+
+
 BUILDERS = {
     Region: region,
     SisterTie: tie,
@@ -297,10 +322,12 @@ def built_from_fields(model, token: str, **fields):
 
 
 # Links a record cannot have all at once: a participation names one participant (its person),
-# a figure the fields of its subject (a pair of regions) alone.
+# a figure the fields of its subject (a pair of regions) alone, a role in an office one region
+# or firm (its firm).
 LEFT_EMPTY = {
     Participation: ("region", "firm"),
     Indicator: ("operator_region", "operator_firm", "firm"),
+    OfficeRole: ("region",),
 }
 
 
@@ -325,5 +352,8 @@ def linked(model, token: str | None = None):
     if is_cited(model):
         cite(record, quote=f"Quoted for {record.pk}.")
     if model is Firm:
-        sales_route(firm_record=record)
+        cite(sales_route(firm_record=record))
+        cite(FirmPartner.objects.get(from_firm=record))
+    if model is OverseasOffice:
+        office_role(office_record=record)
     return record

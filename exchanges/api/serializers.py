@@ -10,6 +10,7 @@ messages.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
@@ -19,8 +20,10 @@ from ..models import (
     Firm,
     Indicator,
     Mission,
+    OfficeRole,
     OverseasOffice,
     Participation,
+    PartnershipKind,
     Person,
     Region,
     SalesRoute,
@@ -284,10 +287,31 @@ class SalesRouteSerializer(serializers.ModelSerializer):
     """A firm's sales into one region, as a sum in a year."""
 
     region = RelatedRecordField("RegionSerializer", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = SalesRoute
-        fields = ["region", "amount", "currency", "unit", "year", "note"]
+        fields = ["region", "amount", "currency", "unit", "year", "note", "citations"]
+
+
+class PartnershipSerializer(serializers.Serializer):
+    """One of a firm's partnerships, seen from the firm: its partner, kind and direction."""
+
+    id = serializers.IntegerField(read_only=True)
+    partner = RelatedRecordField("FirmSerializer", read_only=True)
+    kind = serializers.ChoiceField(choices=PartnershipKind.choices, read_only=True)
+    direction = serializers.ChoiceField(
+        choices=["outgoing", "incoming", "mutual"],
+        read_only=True,
+        help_text="For import agent and buyer: outgoing when this firm is the agent or buyer "
+        "of its partner, incoming when the partner is this firm's; mutual for other kinds.",
+    )
+    start = serializers.DateField(read_only=True, allow_null=True)
+    start_precision = serializers.CharField(read_only=True)
+    end = serializers.DateField(read_only=True, allow_null=True)
+    end_precision = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
 
 class FirmSerializer(DirectorySerializer):
@@ -295,8 +319,49 @@ class FirmSerializer(DirectorySerializer):
 
     country = CountryCodeField()
     region = related("RegionSerializer", Region.objects.all(), required=False, allow_null=True)
-    partners = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
+    # Every partner, whichever firm a partnership names first. Writing the list adds a
+    # partnership (kind not stated) with each new firm and deletes those with firms left out.
+    partners = related(
+        "FirmSerializer", Firm.objects.all(), many=True, required=False, source="partner_firms"
+    )
+    partnerships = serializers.SerializerMethodField()
     sales_routes = SalesRouteSerializer(many=True, read_only=True)
+
+    @extend_schema_field(PartnershipSerializer(many=True))
+    def get_partnerships(self, firm) -> list:
+        shown = []
+        for row in firm.partnerships:
+            row.partner, row.direction = row.partner_of(firm), row.direction_for(firm)
+            shown.append(self.partnership.to_representation(row))
+        return shown
+
+    @cached_property
+    def partnership(self):
+        # One serializer for every partnership shown, as RelatedRecordField.brief does.
+        return PartnershipSerializer(context=self.context)
+
+    def validate(self, attrs):
+        partners = attrs.pop("partner_firms", None)
+        attrs = super().validate(attrs)
+        if partners is not None:
+            if self.instance is not None and any(p.pk == self.instance.pk for p in partners):
+                raise serializers.ValidationError({"partners": ["A firm is not its own partner."]})
+            attrs["partner_firms"] = partners
+        return attrs
+
+    def create(self, validated_data):
+        partners = validated_data.pop("partner_firms", None)
+        firm = super().create(validated_data)
+        if partners is not None:
+            firm.set_partners(partners)
+        return firm
+
+    def update(self, instance, validated_data):
+        partners = validated_data.pop("partner_firms", None)
+        firm = super().update(instance, validated_data)
+        if partners is not None:
+            firm.set_partners(partners)
+        return firm
 
     class Meta:
         model = Firm
@@ -325,14 +390,29 @@ class FirmSerializer(DirectorySerializer):
             "import_sources",
             "key_people",
             "partners",
+            "partnerships",
             "sales_routes",
             "description",
             *RECORD_FIELDS,
         ]
 
 
+class OfficeRoleSerializer(serializers.ModelSerializer):
+    """A region or firm's part in an office other than running it; the office's citations
+    cover it."""
+
+    region = RelatedRecordField("RegionSerializer", read_only=True)
+    firm = RelatedRecordField("FirmSerializer", read_only=True)
+
+    class Meta:
+        model = OfficeRole
+        fields = ["region", "firm", "role"]
+
+
 class OverseasOfficeSerializer(DirectorySerializer):
     """An office one region or firm keeps in another region."""
+
+    roles = OfficeRoleSerializer(many=True, read_only=True)
 
     operator_region = related(
         "RegionSerializer", Region.objects.all(), required=False, allow_null=True
@@ -360,14 +440,29 @@ class OverseasOfficeSerializer(DirectorySerializer):
             "head_name",
             "head_title",
             "functions",
+            "roles",
             *RECORD_FIELDS,
         ]
+
+
+class OrganisingRegionSerializer(serializers.ModelSerializer):
+    """A region that organised or hosted a mission, as its participation says."""
+
+    region = RelatedRecordField("RegionSerializer", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["region", "role"]
 
 
 class MissionSerializer(DirectorySerializer):
     """A trade mission, fair or forum: who went where, when, and what came of it."""
 
     organisers = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
+    organising_regions = serializers.SerializerMethodField(
+        help_text="Regions that organised or hosted the mission, from its participations in "
+        "those roles (written as participations); organising firms are in organisers."
+    )
     participating_firms = related("FirmSerializer", Firm.objects.all(), many=True, required=False)
     origin_regions = related("RegionSerializer", Region.objects.all(), many=True, required=False)
     destination_regions = related(
@@ -393,6 +488,7 @@ class MissionSerializer(DirectorySerializer):
             "status_reported",
             "status_reported_precision",
             "organisers",
+            "organising_regions",
             "origin_regions",
             "destination_regions",
             "start",
@@ -411,6 +507,13 @@ class MissionSerializer(DirectorySerializer):
             "related_office",
             *RECORD_FIELDS,
         ]
+
+    @extend_schema_field(OrganisingRegionSerializer(many=True))
+    def get_organising_regions(self, mission) -> list:
+        participations = getattr(mission, "organising_participations", None)
+        if participations is None:  # a mission read without its queryset's shape
+            participations = mission.participations.organising_regions()
+        return OrganisingRegionSerializer(participations, many=True, context=self.context).data
 
 
 class PersonSerializer(DirectorySerializer):

@@ -1,10 +1,10 @@
 from ..partial_dates import DatePrecision
 from . import history  # noqa: F401  (receivers)
 from .base import AmountUnit, Currency
-from .firms import Firm, FirmKind, SalesRoute
+from .firms import Firm, FirmKind, FirmPartner, PartnershipKind, SalesRoute
 from .indicators import Indicator, IndicatorQualifier, IndicatorSubject
 from .missions import Mission, MissionKind, MissionStatus
-from .offices import OfficeKind, OfficeStatus, OverseasOffice
+from .offices import OfficeKind, OfficeRole, OfficeRoleKind, OfficeStatus, OverseasOffice
 from .people import Participation, ParticipationRole, Person
 from .regions import CoordinatesBasis, Region, RegionLevel
 from .sources import Citation, Source, SourceKind, SourceLanguage
@@ -19,6 +19,7 @@ __all__ = [
     "ExchangeArea",
     "Firm",
     "FirmKind",
+    "FirmPartner",
     "Indicator",
     "IndicatorQualifier",
     "IndicatorSubject",
@@ -26,9 +27,12 @@ __all__ = [
     "MissionKind",
     "MissionStatus",
     "OfficeKind",
+    "OfficeRole",
+    "OfficeRoleKind",
     "OfficeStatus",
     "OverseasOffice",
     "Participation",
+    "PartnershipKind",
     "ParticipationRole",
     "Person",
     "Region",

@@ -94,10 +94,19 @@ class MissionQuerySet(DirectoryQuerySet):
     def listed(self) -> "MissionQuerySet":
         return self.with_regions().without_long_text()
 
+    def with_organising_regions(self) -> "MissionQuerySet":
+        """With the regions that organised or hosted each mission (its participations in those
+        roles) as ``organising_participations``, fetched in one query."""
+        participations = apps.get_model("exchanges", "Participation").objects.organising_regions()
+        return self.prefetch_related(
+            Prefetch("participations", queryset=participations, to_attr="organising_participations")
+        )
+
     def serialized(self) -> "MissionQuerySet":
         return (
             self.select_related("related_tie__region_a", "related_tie__region_b", "related_office")
             .with_regions()
+            .with_organising_regions()
             .prefetch_related("organisers", "participating_firms", CITED_SOURCES)
         )
 

@@ -1,5 +1,6 @@
 """Offices that a region or a firm runs in another place."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from .firms import Firm
 from .indexes import SortIndex, TrigramIndex
 from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region, top_region_of
+from .rules import RuledModel
 from .search import SearchTextField
 
 
@@ -46,7 +48,9 @@ class OverseasOfficeQuerySet(DirectoryQuerySet):
         )
 
     def serialized(self) -> "OverseasOfficeQuerySet":
-        return self.with_operator_and_host().prefetch_related(CITED_SOURCES)
+        return self.with_operator_and_host().prefetch_related(
+            "roles__region", "roles__firm", CITED_SOURCES
+        )
 
     def by_top_host_region(self) -> dict[int, int]:
         """How many of these offices stand in each first-level region (the regions below
@@ -155,3 +159,108 @@ class OverseasOffice(MultilingualNames, DirectoryRecord):
     @property
     def closed_display(self) -> str:
         return format_partial_date(self.closed, self.closed_precision)
+
+
+class OfficeRoleKind(models.TextChoices):
+    """Roles other than running the office: who runs it is the office's own operator field,
+    held once there (a row cannot say "operator" and contradict it)."""
+
+    SET_UP_BY = "set_up_by", _("set up by")
+    CO_OPERATOR = "co_operator", _("co-operator")
+    HOST = "host", _("host")
+
+
+ROLE_ON_OFFICE = {
+    OfficeRoleKind.SET_UP_BY: _("Set up by"),
+    OfficeRoleKind.CO_OPERATOR: _("Co-operated by"),
+    OfficeRoleKind.HOST: _("Hosted by"),
+}
+ROLE_OF_PARTY = {
+    OfficeRoleKind.SET_UP_BY: _("set it up"),
+    OfficeRoleKind.CO_OPERATOR: _("co-operates it"),
+    OfficeRoleKind.HOST: _("hosts it"),
+}
+
+
+class OfficeRole(RuledModel):
+    """A region or firm's part in an office other than running it: who set it up by agreement,
+    who runs it together with the operator, who houses it. The office's citations cover it."""
+
+    office = models.ForeignKey(
+        OverseasOffice, on_delete=models.CASCADE, related_name="roles", verbose_name=_("office")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="office_roles",
+        verbose_name=_("region"),
+    )
+    firm = models.ForeignKey(
+        Firm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="office_roles",
+        verbose_name=_("firm"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=OfficeRoleKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role in an office")
+        verbose_name_plural = _("roles in offices")
+        ordering = ["office", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, firm__isnull=True)
+                | Q(region__isnull=True, firm__isnull=False),
+                name="officerole_region_or_firm_one_given",
+                violation_error_message=_("Name either a region or a firm, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["office", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="region_role_in_office_held_once",
+                violation_error_message=_("This region already has that role in the office."),
+            ),
+            models.UniqueConstraint(
+                fields=["office", "role", "firm"],
+                condition=Q(firm__isnull=False),
+                name="firm_role_in_office_held_once",
+                violation_error_message=_("This firm already has that role in the office."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} – {self.get_role_display()} – {self.office}"
+
+    @property
+    def party(self):
+        return self.region or self.firm
+
+    @property
+    def office_label(self) -> str:
+        """The role as the office's page names it: "Set up by"."""
+        return ROLE_ON_OFFICE[self.role]
+
+    @property
+    def party_label(self) -> str:
+        """The role as the page of the region or firm names it: "set it up"."""
+        return ROLE_OF_PARTY[self.role]
+
+    def clean(self):
+        # The operator is held on the office; a co-operator is someone else. Across tables, so
+        # no CHECK constraint can see it.
+        office = self.office if self.office_id else None
+        if office is None or self.role != OfficeRoleKind.CO_OPERATOR:
+            return
+        if (self.region_id and self.region_id == office.operator_region_id) or (
+            self.firm_id and self.firm_id == office.operator_firm_id
+        ):
+            field = "region" if self.region_id else "firm"
+            raise ValidationError(
+                {field: _("The office's operator cannot also be its co-operator.")}
+            )

@@ -122,6 +122,9 @@ class ParticipationRole(models.TextChoices):
     PARTICIPANT = "participant", _("participant")
 
 
+ORGANISING_ROLES = (ParticipationRole.ORGANISER, ParticipationRole.HOST)
+
+
 class ParticipationQuerySet(DirectoryQuerySet):
     def with_participants(self) -> "ParticipationQuerySet":
         return self.select_related("mission", "person", "region", "firm")
@@ -131,6 +134,15 @@ class ParticipationQuerySet(DirectoryQuerySet):
 
     def serialized(self) -> "ParticipationQuerySet":
         return self.with_participants().prefetch_related(CITED_SOURCES)
+
+    def organising_regions(self) -> "ParticipationQuerySet":
+        """The regions that organised or hosted a mission: a mission's organising firms are
+        its ``organisers``, its organising regions these."""
+        return (
+            self.filter(region__isnull=False, role__in=ORGANISING_ROLES)
+            .select_related("region")
+            .order_by("role", "region__name_en", "pk")
+        )
 
 
 @record_type("participation", "participations", _("Participations"), position=7)

@@ -164,6 +164,14 @@ def touch_cited_record(sender, instance: Citation, raw: bool = False, **kwargs) 
     if raw or instance.content_type_id is None:
         return
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    pks = [instance.object_id]
+    # A row shown within another record (a firm's sales route): that record changes.
+    if within := getattr(model, "cited_within", None):
+        names = (within,) if isinstance(within, str) else within
+        owners = [model._meta.get_field(name) for name in names]
+        row = model._default_manager.filter(pk=instance.object_id)
+        pks = list(row.values_list(*(owner.attname for owner in owners)).first() or ())
+        model = owners[0].related_model
     if model is None or not keeps_update_time(model):
         return
-    model._default_manager.filter(pk=instance.object_id).update(updated=timezone.now())
+    model._default_manager.filter(pk__in=pks).update(updated=timezone.now())

@@ -1,7 +1,9 @@
 """Template filters for the directory's pages."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -79,3 +81,11 @@ def subject_links(items):
 def others_than(indicator, region):
     """The figure's subject records other than ``region`` (its partner, on a region's page)."""
     return indicator.others_than(region)
+
+
+@register.simple_tag
+def partnership_phrase(partnership, firm):
+    """A partnership as ``firm``'s page reads it, the partner a link: "Import agent of
+    <Buyer A>" on the agent's page, "<Dayang> is its import agent" on the buyer's."""
+    phrase = conditional_escape(capfirst(str(partnership.phrase_for(firm))))
+    return mark_safe(phrase % {"partner": record_link(partnership.partner_of(firm))})
