@@ -760,10 +760,11 @@ class IndicatorTable(DirectoryTable):
     linked_regions = ("region", "partner_region", "operator_region")
     measure = tables.Column(linkify=True)
     subject = SubjectColumn(orderable=False)  # a kind with its own fields: filter by it instead
-    value = tables.Column(attrs={"td": {"class": "number"}})
-    unit = tables.Column()
-    currency = ChoiceColumn()
-    scale = ChoiceColumn()
+    # Figures of different measures, units and scales do not compare: not sorted by.
+    value = tables.Column(attrs={"td": {"class": "number"}}, orderable=False)
+    unit = tables.Column(orderable=False)
+    currency = ChoiceColumn(orderable=False)
+    scale = ChoiceColumn(orderable=False)
     period_start = tables.Column(verbose_name=_("Years"))
     qualifier = ChoiceColumn()
     # In downloads: the subject's fields, each in its own column.

@@ -235,6 +235,13 @@ INDEXED = [
     (Indicator, filters.IndicatorFilterSet, {"region": "busan"}, "indicator_operator_region"),
     (Indicator, filters.IndicatorFilterSet, {"firm": "7"}, "indicator_operator_firm"),
     (Indicator, filters.IndicatorFilterSet, {"subject": "firm"}, "indicator_subject"),
+    (Indicator, filters.IndicatorFilterSet, {"measure": "gross"}, "indicator_measure_trigram"),
+    (Indicator, filters.IndicatorFilterSet, {"country": "KR"}, "indicator_partner_country"),
+    (Indicator, filters.IndicatorFilterSet, {"qualifier": "trips"}, "indicator_qualifier"),
+    (Indicator, filters.IndicatorFilterSet, {"currency": "CNY"}, "indicator_currency"),
+    (Indicator, filters.IndicatorFilterSet, {"period_from": "2000"}, "indicator_period_end"),
+    (Indicator, filters.IndicatorFilterSet, {"period_to": "2000"}, "indicator_period_order"),
+    (Indicator, filters.IndicatorFilterSet, {"published_year": "2008"}, "indicator_published"),
 ]
 
 
@@ -269,6 +276,9 @@ SORTED = [
     (Participation.objects.all(), "participation_mission"),
     (Participation.objects.filter(role="keynote"), "participation_role"),
     (Indicator.objects.all(), "indicator_measure_order"),
+    (Indicator.objects.order_by("-period_start", "pk"), "indicator_period_order"),
+    (Indicator.objects.order_by("published_year", "pk"), "indicator_published_order"),
+    (Indicator.objects.order_by("qualifier", "pk"), "indicator_qualifier"),
 ]
 
 

@@ -597,7 +597,8 @@ class IndicatorSerializer(DirectorySerializer):
 
     class Meta:
         model = Indicator
-        ordering_fields = ["measure", "value", "period_start", "published_year", "id"]
+        # Values of different measures and units do not compare: not an order.
+        ordering_fields = ["measure", "period_start", "published_year", "id"]
         ordering = ["measure", "period_start", "id"]
         brief_fields = ["id", "measure", "subject", "value", "unit", "currency", "url"]
         fields = [

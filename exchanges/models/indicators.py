@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast, Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -13,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from ..record_types import record_type
 from .base import AmountUnit, Currency, DirectoryRecord
 from .firms import Firm
-from .indexes import TrigramIndex
+from .indexes import SortIndex, TrigramIndex
 from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region
 from .search import SearchTextField
@@ -276,7 +277,11 @@ class Indicator(DirectoryRecord):
         ordering = ["measure", "period_start", "pk"]
         indexes = [
             models.Index(fields=["measure", "period_start", "id"], name="indicator_measure_order"),
-            models.Index(fields=["period_start", "id"], name="indicator_period_order"),
+            SortIndex("period_start", name="indicator_period_order"),
+            SortIndex("published_year", name="indicator_published_order"),
+            models.Index(fields=["period_end", "id"], name="indicator_period_end"),
+            models.Index(fields=["qualifier", "id"], name="indicator_qualifier"),
+            models.Index(fields=["currency", "id"], name="indicator_currency"),
             models.Index(fields=["subject", "id"], name="indicator_subject"),
             models.Index(fields=["region", "id"], name="indicator_region"),
             models.Index(fields=["partner_region", "id"], name="indicator_partner_region"),
@@ -284,8 +289,11 @@ class Indicator(DirectoryRecord):
             models.Index(fields=["operator_firm", "id"], name="indicator_operator_firm"),
             models.Index(fields=["firm", "id"], name="indicator_firm"),
             models.Index(fields=["country", "id"], name="indicator_country"),
+            models.Index(fields=["partner_country", "id"], name="indicator_partner_country"),
             models.Index(fields=["updated"], name="indicator_updated"),
             TrigramIndex(fields=["search_text"], name="indicator_search_trigram"),
+            # The measure filter's icontains compares UPPER(measure::text).
+            TrigramIndex(Upper(Cast("measure", TextField())), name="indicator_measure_trigram"),
         ]
         constraints = [
             models.CheckConstraint(
