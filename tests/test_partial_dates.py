@@ -218,6 +218,7 @@ DATED_MODELS = [
 def test_every_precision_field_belongs_to_a_partial_date():
     """A ``*_precision`` field declared by hand, outside ``partial_date_fields``, is found."""
     assert {model.__name__ for model in DATED_MODELS} == {
+        "FirmPartner",
         "SisterTie",
         "OverseasOffice",
         "Mission",

@@ -6,8 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -18,7 +17,6 @@ from tests.query_counts import RecordQueries
 from tests.test_admin import admin_url, change_form_data
 
 from . import factories as make
-from .conftest import restore_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -316,36 +314,3 @@ def test_firm_and_office_lists_cost_the_same_whatever_their_relations(api, route
             make.linked(model, token)
     counts(few)  # the first request of a test fills caches the others read
     assert counts(few) == counts(many)
-
-
-# The migration
-
-
-@pytest.fixture
-def directory_put_back(django_db_blocker):
-    """The migration test flushes the database after it: load the directory again."""
-    yield
-    with django_db_blocker.unblock():
-        restore_directory()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_keeps_each_partnership_once(directory_put_back):
-    executor = MigrationExecutor(connection)
-    before = [("exchanges", "0017_region_other_names")]
-    after = executor.loader.graph.leaf_nodes("exchanges")
-    executor.migrate(before)
-    old = MigrationExecutor(connection).loader.project_state(before).apps
-    Firm = old.get_model("exchanges", "Firm")
-    Link = old.get_model("exchanges", "FirmPartner")
-    first, second, third = (
-        Firm.objects.create(name_en=f"Migrated {n}", kind="company", country="JP") for n in range(3)
-    )
-    Link.objects.create(from_firm=first, to_firm=second)
-    Link.objects.create(from_firm=second, to_firm=first)
-    Link.objects.create(from_firm=third, to_firm=first)  # no mirror: kept as it is
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    rows = set(FirmPartner.objects.values_list("from_firm", "to_firm"))
-    assert rows >= {(first.pk, second.pk), (third.pk, first.pk)}
-    assert (second.pk, first.pk) not in rows
