@@ -192,7 +192,7 @@ def test_each_partnership_of_the_report_is_held_once_with_its_kind():
     buyers = {f"Buyer {letter} (Yanji textile buyer)" for letter in "ABCD"}
     assert held == {
         (chamber, dayang, "agreement"),
-        ("ERINA", dayang, "liaison"),
+        (dayang, "ERINA", "liaison"),
         *((dayang, buyer, "import_agent") for buyer in buyers),
     }
 
