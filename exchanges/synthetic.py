@@ -708,6 +708,9 @@ class Generator:
                     row.region_id = rng.choice(origins)
                 elif draw < 0.95:
                     row.firm_id = rng.choice(self.firms_by_country[country])
+                    # A mission's organising firms are its organisers, never a participation.
+                    if row.role == ParticipationRole.ORGANISER:
+                        row.role = ParticipationRole.PARTICIPANT
                 else:
                     row.role = ParticipationRole.PARTICIPANT
                     row.count = rng.randint(5, 90)

@@ -10,10 +10,14 @@ from django.core.management import call_command
 from exchanges.models import (
     Citation,
     Firm,
+    FirmPartner,
     Indicator,
     Mission,
+    OfficeRole,
     OverseasOffice,
+    Participation,
     Region,
+    SalesRoute,
     SisterTie,
     Source,
 )
@@ -23,7 +27,17 @@ from .conftest import FIXTURES, SEEDS
 
 pytestmark = pytest.mark.django_db
 
-CITED_MODELS = [Region, SisterTie, Firm, OverseasOffice, Mission, Indicator]
+CITED_MODELS = [
+    Region,
+    SisterTie,
+    Firm,
+    FirmPartner,
+    SalesRoute,
+    OverseasOffice,
+    Mission,
+    Participation,
+    Indicator,
+]
 
 
 @pytest.mark.parametrize("model", CITED_MODELS, ids=lambda m: m.__name__)
@@ -165,3 +179,38 @@ def test_a_figure_with_a_range_keeps_both_ends():
         subject="region_pair", region__slug="yanji", partner_region__slug="incheon"
     )
     assert (flights.value, flights.value_to) == (2, 4)
+
+
+def test_each_partnership_of_the_report_is_held_once_with_its_kind():
+    """000: the chamber's agreement with Dayang (p. 39), Dayang importing for the buyers of
+    Table 1 (p. 38), and the ERINA author's liaison with Dayang (p. 41)."""
+    held = {
+        (row.from_firm.name_en, row.to_firm.name_en, row.kind)
+        for row in FirmPartner.objects.select_related("from_firm", "to_firm")
+    }
+    chamber, dayang = "Mitsuke City Chamber of Commerce and Industry", "Yanbian Dayang"
+    buyers = {f"Buyer {letter} (Yanji textile buyer)" for letter in "ABCD"}
+    assert held == {
+        (chamber, dayang, "agreement"),
+        (dayang, "ERINA", "liaison"),
+        *((dayang, buyer, "import_agent") for buyer in buyers),
+    }
+
+
+def test_the_exhibition_hall_is_set_up_by_the_chamber_and_run_by_dayang():
+    hall = OverseasOffice.objects.get(pk=12)
+    assert hall.operator_firm.name_en == "Yanbian Dayang"
+    role = OfficeRole.objects.get(office=hall)
+    assert (role.firm.name_en, role.role) == (
+        "Mitsuke City Chamber of Commerce and Industry",
+        "set_up_by",
+    )
+
+
+def test_organising_firms_are_the_missions_organisers_and_regions_are_participations():
+    assert not Participation.objects.filter(role="organiser", firm__isnull=False).exists()
+    (organiser,) = Participation.objects.filter(role="organiser")
+    assert (organiser.region.slug, organiser.mission.name_en) == (
+        "gyeongsangnam-do",
+        "South Gyeongsang trade missions to Shandong and Shanghai",
+    )

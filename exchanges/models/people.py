@@ -223,6 +223,15 @@ class Participation(DirectoryRecord):
                     "whole side, with its country and count."
                 ),
             ),
+            # One place for a mission's organising firms: its ``organisers``. Participations
+            # name the regions (and people) that organised it.
+            models.CheckConstraint(
+                condition=~Q(role=ParticipationRole.ORGANISER) | Q(firm__isnull=True),
+                name="participation_organiser_not_a_firm",
+                violation_error_message=_(
+                    "A firm that organises a mission is listed among the mission's organisers."
+                ),
+            ),
         ]
 
     @property
