@@ -277,6 +277,19 @@ PARTICIPATION_TABLES = (
     "LEFT JOIN exchanges_firm pf ON pf.id = pa.firm_id"
 )
 PARTICIPATION_ORDER = "pa.mission_id, pa.id"
+INDICATOR_COLUMNS = (
+    "i.id, i.measure, i.subject, i.value, i.value_to, i.unit, i.currency, i.scale, "
+    f"i.period_start, i.period_end, i.qualifier, i.country, i.partner_country, {names('ir')}, "
+    f"{names('ip')}, {names('io')}, ofi.id, ofi.name_en, fi.id, fi.name_en"
+)
+INDICATOR_TABLES = (
+    "exchanges_indicator i LEFT JOIN exchanges_region ir ON ir.id = i.region_id "
+    "LEFT JOIN exchanges_region ip ON ip.id = i.partner_region_id "
+    "LEFT JOIN exchanges_region io ON io.id = i.operator_region_id "
+    "LEFT JOIN exchanges_firm ofi ON ofi.id = i.operator_firm_id "
+    "LEFT JOIN exchanges_firm fi ON fi.id = i.firm_id"
+)
+INDICATOR_ORDER = "i.measure, i.period_start, i.id"
 
 
 def tie_page(where: str = "", order: str = TIE_ORDER, offset: int = 0, **kwargs) -> str:
@@ -728,6 +741,41 @@ def build(params: Parameters, dialect: Dialect) -> list[Case]:
             LIST,
         ),
         Case("api offices", "/api/v1/offices/", offices_page(), LIST),
+        Case(
+            "figures",
+            "/indicators/",
+            page(INDICATOR_COLUMNS, INDICATOR_TABLES, "", INDICATOR_ORDER),
+            LIST,
+        ),
+        Case(
+            "figures region",
+            f"/indicators/?region={p.province}",
+            page(
+                INDICATOR_COLUMNS,
+                INDICATOR_TABLES,
+                "i.id IN ("
+                + either(
+                    "exchanges_indicator",
+                    f"region_id IN ({subtree(p.province_id)})",
+                    f"partner_region_id IN ({subtree(p.province_id)})",
+                    f"operator_region_id IN ({subtree(p.province_id)})",
+                )
+                + ")",
+                INDICATOR_ORDER,
+            ),
+            LIST,
+        ),
+        Case(
+            "api figures since 2000",
+            "/api/v1/indicators/?period_from=2000",
+            page(
+                INDICATOR_COLUMNS,
+                INDICATOR_TABLES,
+                "(i.period_end >= 2000 OR (i.period_end IS NULL AND i.period_start >= 2000))",
+                INDICATOR_ORDER,
+            ),
+            LIST,
+        ),
         Case(
             "api participations mission",
             f"/api/v1/participations/?mission={p.mission}",
