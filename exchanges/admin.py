@@ -35,6 +35,7 @@ from .models import (
     Source,
 )
 from .models.base import MultilingualNames
+from .models.indicators import SUBJECT_FIELD_NAMES
 from .views import records_linked_to
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
@@ -510,18 +511,7 @@ class IndicatorAdmin(DirectoryAdmin):
         (None, {"fields": ("measure", "wording")}),
         (
             _("Subject"),
-            {
-                "fields": (
-                    "subject",
-                    "region",
-                    "partner_region",
-                    "operator_region",
-                    "operator_firm",
-                    "firm",
-                    "country",
-                    "partner_country",
-                )
-            },
+            {"fields": ("subject", *SUBJECT_FIELD_NAMES)},
         ),
         (
             _("Figure"),

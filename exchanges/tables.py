@@ -34,6 +34,7 @@ from .models import (
     Source,
 )
 from .models.base import MultilingualNames
+from .models.indicators import SUBJECT_FIELD_NAMES
 from .partial_dates import DatePrecision, format_partial_date
 from .templatetags.directory import subject_links
 
@@ -797,13 +798,7 @@ class IndicatorTable(DirectoryTable):
             "qualifier",
             "value_to",
             "period_end",
-            "region",
-            "partner_region",
-            "operator_region",
-            "operator_firm",
-            "firm",
-            "country",
-            "partner_country",
+            *SUBJECT_FIELD_NAMES,
             "...",
         )
 

@@ -31,6 +31,7 @@ from ..models import (
     Source,
 )
 from ..models.base import MultilingualNames, PartialDateField
+from ..models.indicators import SUBJECT_FIELD_NAMES
 from . import schema  # noqa: F401  (registers how the schema shows linked records)
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
@@ -606,13 +607,7 @@ class IndicatorSerializer(DirectorySerializer):
             "measure",
             "wording",
             "subject",
-            "region",
-            "partner_region",
-            "operator_region",
-            "operator_firm",
-            "firm",
-            "country",
-            "partner_country",
+            *SUBJECT_FIELD_NAMES,
             "value",
             "value_to",
             "unit",
