@@ -402,8 +402,9 @@ class OfficeRoleSerializer(serializers.ModelSerializer):
     """A region or firm's part in an office other than running it; the office's citations
     cover it."""
 
-    region = RelatedRecordField("RegionSerializer", read_only=True)
-    firm = RelatedRecordField("FirmSerializer", read_only=True)
+    # One of the two is given, the other null.
+    region = RelatedRecordField("RegionSerializer", read_only=True, allow_null=True)
+    firm = RelatedRecordField("FirmSerializer", read_only=True, allow_null=True)
 
     class Meta:
         model = OfficeRole
