@@ -77,6 +77,16 @@ def restore_directory() -> None:
     call_command("load_fixtures", *FIXTURES, verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def directory_put_back(django_db_blocker):
+    """For modules of transactional tests with ``serialized_rollback``: the directory loaded
+    again once the module is done, after the last test's flush (a function-scoped fixture
+    would run before that flush and leave the database empty)."""
+    yield
+    with django_db_blocker.unblock():
+        restore_directory()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: a test's own records are rolled back without the

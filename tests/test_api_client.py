@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from exchanges.models import ExchangeArea, Mission, OverseasOffice, Region, SisterTie
 
-from .conftest import FIXTURES, restore_directory
+from .conftest import FIXTURES
 
 # serialized_rollback: each test starts from the session's records, and the flush after it
 # leaves the content types for restore_directory() to put back under their first ids.
@@ -30,13 +30,9 @@ PACKAGE = "regiontrade_client"
 CONFIG = f"project_name_override: {PACKAGE}\npackage_name_override: {PACKAGE}\npost_hooks: []\n"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def directory_after_the_module(django_db_blocker):
-    """The live server's transactional tests flush the database after each test; the tests
-    after this module expect the directory conftest.py loaded, so load it again."""
-    yield
-    with django_db_blocker.unblock():
-        restore_directory()
+# The live server's transactional tests flush the database after each test; the tests after
+# this module expect the directory conftest.py loaded.
+pytestmark = pytest.mark.usefixtures("directory_put_back")
 
 
 @pytest.fixture

@@ -14,18 +14,12 @@ from django.db.migrations.executor import MigrationExecutor
 
 from exchanges.models import Citation, Mission
 
-from .conftest import restore_directory
-
 fold = importlib.import_module(
     "exchanges.migrations.0021_organisers_only_in_mission"
 ).fold_organiser_firms_into_missions
 
 
-@pytest.fixture(scope="module", autouse=True)
-def directory_put_back(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        restore_directory()
+pytestmark = pytest.mark.usefixtures("directory_put_back")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -14,14 +14,7 @@ from django.utils import timezone
 from exchanges.fixture_loads import fixtures_user
 from exchanges.models import FirmPartner
 
-from .conftest import restore_directory
-
-
-@pytest.fixture(scope="module", autouse=True)
-def directory_put_back(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        restore_directory()
+pytestmark = pytest.mark.usefixtures("directory_put_back")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast, Upper
@@ -13,13 +12,11 @@ from simple_history.models import HistoricalRecords
 
 from ..record_types import record_type
 from .base import AmountUnit, Currency, DirectoryRecord
-from .firms import Firm
+from .firms import YEAR_VALIDATORS, Firm
 from .indexes import SortIndex, TrigramIndex
 from .querysets import CITED_SOURCES, DirectoryQuerySet
 from .regions import Region
 from .search import SearchTextField
-
-YEAR_VALIDATORS = [MinValueValidator(1000), MaxValueValidator(2100)]
 
 
 class IndicatorSubject(models.TextChoices):
@@ -329,22 +326,23 @@ class Indicator(DirectoryRecord):
         if not self.subject:
             return
         wanted = SUBJECT_FIELDS.get(self.subject, ())
-        errors = {}
-        for name in SUBJECT_FIELD_NAMES:
-            given = bool(getattr(self, name if name in TEXT_SUBJECT_FIELDS else f"{name}_id"))
-            if name not in wanted and given:
-                errors[name] = _("Leave this empty for a figure about %(subject)s.") % {
-                    "subject": self.get_subject_display()
-                }
+        given = {
+            name: bool(getattr(self, name if name in TEXT_SUBJECT_FIELDS else f"{name}_id"))
+            for name in SUBJECT_FIELD_NAMES
+        }
+        subject = {"subject": self.get_subject_display()}
+        errors = {
+            name: _("Leave this empty for a figure about %(subject)s.") % subject
+            for name in SUBJECT_FIELD_NAMES
+            if given[name] and name not in wanted
+        }
         if self.subject == IndicatorSubject.OFFICE_NETWORK:
-            if bool(self.operator_region_id) == bool(self.operator_firm_id):
+            if given["operator_region"] == given["operator_firm"]:
                 errors["operator_region"] = _("Give one operator: a region or a firm.")
         else:
             for name in wanted:
-                if not getattr(self, name if name in TEXT_SUBJECT_FIELDS else f"{name}_id"):
-                    errors[name] = _("A figure about %(subject)s needs this.") % {
-                        "subject": self.get_subject_display()
-                    }
+                if not given[name]:
+                    errors[name] = _("A figure about %(subject)s needs this.") % subject
         if errors:
             raise ValidationError(errors)
 
