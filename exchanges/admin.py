@@ -36,6 +36,7 @@ from .models import (
 )
 from .models.base import MultilingualNames
 from .models.indicators import SUBJECT_FIELD_NAMES
+from .models.regions import ANCESTORS
 from .views import records_linked_to
 
 NAME_FIELDS = MultilingualNames.NAME_FIELDS
@@ -155,19 +156,31 @@ class RegionAdmin(DirectoryAdmin):
         "parent",
         "population",
         "population_year",
+        "national_code",
         "citation_count",
     )
-    list_filter = ("country", "level")
+    list_filter = ("country", "level", "origin")
     list_select_related = ("parent",)
+    # Where the record came from is history: a region staff add is theirs ("staff").
+    readonly_fields = ("origin", "created", "updated")
     autocomplete_fields = ["parent", "capital"]
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
-        (None, {"fields": ("slug", "country", "level", "parent", "capital")}),
+        (None, {"fields": ("slug", "country", "level", "parent", "capital", "origin")}),
+        (_("Codes"), {"fields": ("iso_3166_2", "national_code")}),
         (_("Names"), {"fields": (*NAME_FIELDS, "other_names")}),
         (_("Figures"), {"fields": ("population", "population_year")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coordinates_basis", "wikidata_id")}),
         (_("Notes"), {"fields": ("notes", "created", "updated")}),
     )
+
+    def autocomplete_queryset(self, queryset):
+        return queryset.select_related(ANCESTORS)
+
+    def autocomplete_label(self, region) -> str:
+        """The name with the parents' names: which 서구 is meant."""
+        parents = ", ".join(str(ancestor.name) for ancestor in region.ancestors())
+        return f"{region} — {parents}" if parents else str(region)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Show what links to the region: its ties both ways, offices, child regions, firms."""

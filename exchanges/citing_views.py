@@ -8,6 +8,7 @@ from . import citing
 from .licences import DATA_LICENSES
 from .models import Region, Source
 from .models.regions import CoordinatesBasis
+from .models.sources import SourceKind
 
 
 def source_citation(request, pk: int, extension: str):
@@ -29,5 +30,7 @@ def about(request):
         "source_basis": CoordinatesBasis.SOURCE.label,
         "basis_field": Region._meta.get_field("coordinates_basis").verbose_name,
         "citation_formats": [citing.FORMAT_LABELS[name] for name in citing.CITATION_FORMATS],
+        # Credited here as their licences ask: name, publisher, edition, licence, address.
+        "datasets": Source.objects.filter(kind=SourceKind.DATASET).order_by("title", "pk"),
     }
     return render(request, "exchanges/about.html", context)

@@ -56,6 +56,36 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         return cls(field_name=field_name, choices=field.choices, **kwargs)
 
 
+class CodeField(forms.CharField):
+    """A code typed in either case (jp-15 is JP-15), checked by its model field's validators."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class CodeFilter(django_filters.CharFilter):
+    field_class = CodeField
+
+    @classmethod
+    def of_field(cls, model, field_name: str) -> "CodeFilter":
+        """An exact match on a code field, with its label, help text, length and validators."""
+        field = model._meta.get_field(field_name)
+        code_filter = cls(
+            field_name=field_name,
+            label=capfirst(field.verbose_name),
+            help_text=field.help_text,
+            max_length=field.max_length,
+            validators=field.validators,
+        )
+        # The field's pattern is upper case; the filter takes either case.
+        code_filter.parameter_schema = {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": field.max_length,
+        }
+        return code_filter
+
+
 # The three pairs the directory is about; anything else counts as "other".
 COUNTRY_PAIRS = [
     ("JP-KR", _("Japan–Korea")),
@@ -441,6 +471,9 @@ class RegionFilterSet(CitedRecordFilterSet):
         help_text=_("The region's level; the same as level."),
     )
     level = ChoiceFilter.of_field(Region, "level")
+    iso_3166_2 = CodeFilter.of_field(Region, "iso_3166_2")
+    national_code = CodeFilter.of_field(Region, "national_code")
+    origin = ChoiceFilter.of_field(Region, "origin")
     parent = RegionFilter(
         method="filter_parent",
         label=_("Parent region"),
@@ -463,7 +496,18 @@ class RegionFilterSet(CitedRecordFilterSet):
 
     class Meta:
         model = Region
-        fields = ["q", "country", "kind", "level", "parent", "source", "updated_since"]
+        fields = [
+            "q",
+            "country",
+            "kind",
+            "level",
+            "parent",
+            "iso_3166_2",
+            "national_code",
+            "origin",
+            "source",
+            "updated_since",
+        ]
 
     def filter_parent(self, queryset, name, value: Region):
         return queryset.filter(parent=value)
@@ -1007,6 +1051,7 @@ class SourceFilterSet(DirectoryFilterSet):
         "published_precision": "How much of the date the document states, shown with it.",
         "extent": "How the document is divided, shown on its page.",
         "url": "The document's web address, shown on its page.",
+        "licence": "Shown on the source's page; the About page credits the datasets.",
         "notes": "Free text, shown on the source's page.",
     }
 

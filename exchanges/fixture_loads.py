@@ -39,22 +39,28 @@ class FixtureCounts:
     corrected: Counter = field(default_factory=Counter)
 
 
-def fixtures_user(using: str = "default"):
-    """The account that history rows of fixture loads name: it cannot sign in."""
+def loader_user(username: str, first_name: str, last_name: str, using: str = "default"):
+    """An account that stands for a loader (the fixtures, the gazetteer) in the change
+    history: it cannot sign in."""
     user_model = get_user_model()
     user, created = user_model._base_manager.db_manager(using).get_or_create(
-        **{user_model.USERNAME_FIELD: FIXTURES_USERNAME},
-        defaults={"is_active": False, "first_name": "Fixtures", "last_name": "(fixtures/)"},
+        **{user_model.USERNAME_FIELD: username},
+        defaults={"is_active": False, "first_name": first_name, "last_name": last_name},
     )
     if created:
         user.set_unusable_password()
         user.save(using=using, update_fields=["password"])
     elif user.is_active or user.has_usable_password():
         raise ImproperlyConfigured(
-            f"The user {FIXTURES_USERNAME!r} can sign in, so it cannot stand for the fixtures "
-            "in the change history: rename that account first."
+            f"The user {username!r} can sign in, so it cannot stand for a loader in the change "
+            "history: rename that account first."
         )
     return user
+
+
+def fixtures_user(using: str = "default"):
+    """The account that history rows of fixture loads name."""
+    return loader_user(FIXTURES_USERNAME, "Fixtures", "(fixtures/)", using)
 
 
 def ids_in(queryset, ids) -> set:

@@ -36,7 +36,8 @@ def named_regions(value: str):
     """The regions ``value`` names: by id when it is a number, else by slug, else by a full
     name in one of the four scripts (English case-insensitively). One query, each condition
     served by an index (the primary key, the unique slug, one index per name column)."""
-    by_key = Q(slug=value.lower())  # the slug, and the id below: each names one region
+    # The slug, the ISO 3166-2 code (KR-26) and the id below: each names one region.
+    by_key = Q(slug=value.lower()) | Q(iso_3166_2=value.upper())
     by_name = Q(name_en__iexact=value) | Q(name_ja=value) | Q(name_zh=value) | Q(name_ko=value)
     # The id first, then the slug: each names one region, whatever names others bear.
     ranks = [When(by_key, then=1)]
@@ -52,6 +53,7 @@ def named_regions(value: str):
     for exact in (
         lambda region: str(region.pk) == value,
         lambda region: region.slug == value.lower(),
+        lambda region: region.iso_3166_2 == value.upper(),
     ):
         if candidates and exact(candidates[0]):
             return candidates[:1]

@@ -320,6 +320,8 @@ def field_filter_cases(record_type, name: str, token: str) -> list[FilterCase]:
     )
     if isinstance(spec, filters.YearFilter):
         return [year_case(model, name, spec, token)]
+    if isinstance(spec, filters.CodeFilter):
+        return [code_case(model, spec.field_name, token)]
     *relations, attribute = spec.field_name.split("__")
     if relations:
         (relation,) = relations
@@ -346,6 +348,27 @@ def field_filter_cases(record_type, name: str, token: str) -> list[FilterCase]:
     # A text filter ignores case: asked in capitals.
     value = word.upper() if spec.lookup_expr == "icontains" else f"Words {word} here"
     return [FilterCase({name: value}, [hit], [miss])]
+
+
+# A code and one it begins: an exact match selects the first alone. Each with its country.
+CODE_PAIRS = {
+    "iso_3166_2": (
+        {"country": "JP", "iso_3166_2": "JP-98"},
+        {"country": "JP", "iso_3166_2": "JP-9"},
+    ),
+    "national_code": (
+        {"country": "KR", "national_code": "2614"},
+        {"country": "KR", "national_code": "26140"},
+    ),
+}
+
+
+def code_case(model, attribute: str, token: str) -> FilterCase:
+    """A code selects the record bearing it exactly, asked in lower case too (jp-98)."""
+    hit_fields, miss_fields = CODE_PAIRS[attribute]
+    hit = make.build(model, token, **hit_fields)
+    miss = make.build(model, token, **miss_fields)
+    return FilterCase({attribute: hit_fields[attribute].lower()}, [hit], [miss])
 
 
 def year_case(model, name: str, spec, token: str) -> FilterCase:

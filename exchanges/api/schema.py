@@ -173,8 +173,20 @@ def document_error_responses(result, generator, request, public):
                 if code.startswith("4"):
                     named = error_response(code, response.get("description", ""))
                     responses[code] = {**response, **named}
+    for schema in schemas.values():
+        lift_blank_defaults(schema)
     drop_unused_components(result)
     return result
+
+
+def lift_blank_defaults(schema: dict) -> None:
+    """A code that may be left blank (a region's national code) is generated as "the pattern,
+    or an empty string", with its default "" inside the patterned branch, where it would break
+    the pattern: the default belongs to the property as a whole."""
+    for prop in schema.get("properties", {}).values():
+        for branch in prop.get("oneOf", ()):
+            if branch.get("default") == "" and "pattern" in branch:
+                prop["default"] = branch.pop("default")
 
 
 def drop_unused_components(result) -> None:

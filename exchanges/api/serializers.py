@@ -235,6 +235,9 @@ class RegionSerializer(DirectorySerializer):
             "level",
             "parent",
             "capital",
+            "iso_3166_2",
+            "national_code",
+            "origin",
             "population",
             "population_year",
             "latitude",
@@ -244,6 +247,8 @@ class RegionSerializer(DirectorySerializer):
             "other_names",
             *RECORD_FIELDS,
         ]
+        # Where the record comes from is set by whoever creates it: a partner adds "staff".
+        read_only_fields = ["origin"]
 
 
 class SisterTieSerializer(DirectorySerializer):
@@ -650,6 +655,7 @@ class SourceSerializer(DirectorySerializer):
             "file_name",
             "extent",
             "web_address",
+            "licence",
             "notes",
             "url",
             "page_url",

@@ -6,7 +6,7 @@ from .indicators import Indicator, IndicatorQualifier, IndicatorSubject
 from .missions import Mission, MissionKind, MissionStatus
 from .offices import OfficeKind, OfficeRole, OfficeRoleKind, OfficeStatus, OverseasOffice
 from .people import Participation, ParticipationRole, Person
-from .regions import CoordinatesBasis, Region, RegionLevel
+from .regions import CoordinatesBasis, Region, RegionLevel, RegionOrigin
 from .sources import Citation, Source, SourceKind, SourceLanguage
 from .ties import ExchangeArea, SisterTie, TieStatus, TieType
 
@@ -37,6 +37,7 @@ __all__ = [
     "Person",
     "Region",
     "RegionLevel",
+    "RegionOrigin",
     "SalesRoute",
     "SisterTie",
     "Source",

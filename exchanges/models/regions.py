@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat, Upper
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,11 @@ class RegionLevel(models.TextChoices):
     COUNTRY = "country", _("country")
     STATE = "state", _("state")
     PROVINCE = "province", _("province")
+    AUTONOMOUS_REGION = "autonomous_region", _("autonomous region")
+    SPECIAL_ADMINISTRATIVE_REGION = (
+        "special_administrative_region",
+        _("special administrative region"),
+    )
     PREFECTURE = "prefecture", _("prefecture")
     AUTONOMOUS_PREFECTURE = "autonomous_prefecture", _("autonomous prefecture")
     MUNICIPALITY = "municipality", _("municipality under central government")
@@ -39,6 +44,20 @@ class RegionLevel(models.TextChoices):
     TOWN = "town", _("town")
     VILLAGE = "village", _("village")
     OTHER = "other", _("other")
+
+
+class RegionOrigin(models.TextChoices):
+    """Where a region's record comes from; its citations say what supports its facts."""
+
+    REPORT = "report", _("named in a source report")
+    GAZETTEER = "gazetteer", _("official list of local governments (gazetteer)")
+    STAFF = "staff", _("added by staff")
+
+
+# ISO 3166-2 codes: the country's alpha-2 code, a hyphen, one to three letters or digits.
+ISO_3166_2_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+# National codes are digits: JIS X 0402 (15211), GB/T 2260 (222401), 법정동코드 (2614000000).
+NATIONAL_CODE_PATTERN = r"^[0-9]{2,12}$"
 
 
 class CoordinatesBasis(models.TextChoices):
@@ -152,6 +171,38 @@ class Region(MultilingualNames, DirectoryRecord):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q41309."))],
     )
 
+    iso_3166_2 = models.CharField(
+        _("ISO 3166-2 code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(ISO_3166_2_PATTERN, _("An ISO 3166-2 code looks like JP-15."))],
+        help_text=_(
+            "The international code of a first-level region: JP-15 (Niigata), KR-26 (Busan), "
+            "CN-JL (Jilin)."
+        ),
+    )
+    national_code = models.CharField(
+        _("national code"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(NATIONAL_CODE_PATTERN, _("A national code is 2 to 12 digits."))],
+        help_text=_(
+            "The country's own code for the region: Japan's local government code (JIS X 0402, "
+            "five digits: 15211), China's administrative division code (GB/T 2260: 222401), "
+            "Korea's legal administrative code (법정동코드, ten digits: 2614000000)."
+        ),
+    )
+    origin = models.CharField(
+        _("origin"),
+        max_length=10,
+        choices=RegionOrigin.choices,
+        default=RegionOrigin.STAFF,
+        help_text=_(
+            "Where the record comes from: a source report, the official list of local "
+            "governments, or staff. Its citations say what supports each fact."
+        ),
+    )
+
     other_names = models.CharField(
         _("other names"),
         max_length=500,
@@ -168,6 +219,8 @@ class Region(MultilingualNames, DirectoryRecord):
         "other_names",
         "slug",
         "wikidata_id",
+        "iso_3166_2",
+        "national_code",
         also=ancestor_names,
     )
 
@@ -188,6 +241,7 @@ class Region(MultilingualNames, DirectoryRecord):
             # updated_since, a partner's sync.
             models.Index(fields=["updated"], name="region_updated"),
             TrigramIndex(fields=["search_text"], name="region_search_trigram"),
+            models.Index(fields=["origin", "name_en", "id"], name="region_origin_order"),
             # A region named in a filter by its full name (region_fields.named_regions).
             models.Index(Upper("name_en"), name="region_name_en_upper"),
             models.Index(fields=["name_ja"], name="region_name_ja"),
@@ -195,6 +249,27 @@ class Region(MultilingualNames, DirectoryRecord):
             models.Index(fields=["name_ko"], name="region_name_ko"),
         ]
         constraints = [
+            # Each unique where given; a national code is served by this index alone too.
+            models.UniqueConstraint(
+                fields=["national_code", "country"],
+                condition=~Q(national_code=""),
+                name="region_national_code_unique",
+                violation_error_message=_("Another region of this country has this code."),
+            ),
+            models.UniqueConstraint(
+                fields=["iso_3166_2"],
+                condition=~Q(iso_3166_2=""),
+                name="region_iso_3166_2_unique",
+                violation_error_message=_("Another region has this ISO 3166-2 code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_3166_2="")
+                | Q(iso_3166_2__startswith=Concat("country", Value("-"))),
+                name="region_iso_3166_2_in_country",
+                violation_error_message=_(
+                    "An ISO 3166-2 code begins with the region's country code and a hyphen."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(slug__in=RESERVED_SLUGS),
                 name="region_slug_not_reserved",

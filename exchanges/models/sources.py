@@ -29,6 +29,7 @@ class SourceKind(models.TextChoices):
     SPEECH = "speech", _("speech or conference paper")
     NEWS = "news", _("news article")
     REPORT = "report", _("report")
+    DATASET = "dataset", _("dataset")
     OTHER = "other", _("other document")
 
 
@@ -75,6 +76,15 @@ class Source(RuledModel):
         help_text=_('How the document is divided, e.g. "pp. 36–42" or "sections 1–5".'),
     )
     url = models.URLField(_("web address"), blank=True)
+    licence = models.CharField(
+        _("licence"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The licence the document or dataset is published under, by its SPDX id where it "
+            "has one (CC-BY-4.0); the About page credits those that ask for attribution."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     search_text = SearchTextField("title", "title_en", "authors", "publisher", "file_name")
 
