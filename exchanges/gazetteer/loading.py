@@ -224,6 +224,12 @@ class CountryLoad:
                 for code, row in candidates.items()
                 if code not in self.region_of and self.within_parent(region, row)
             }
+            # A name alone is not enough across levels: the reports' "Kyoto" (city or
+            # prefecture, the source does not say) is no prefecture of the gazetteer.
+            other_levels = sorted(
+                c for c, row in candidates.items() if row["level"] != region.level
+            )
+            candidates = {c: row for c, row in candidates.items() if c not in other_levels}
             if len(candidates) == 1:
                 (code,) = candidates
                 self.region_of[code] = region
@@ -231,6 +237,11 @@ class CountryLoad:
                 codes = ", ".join(sorted(candidates))
                 self.report.mismatches.append(
                     f"{self.label(region)}: its names fit several rows ({codes}); not matched"
+                )
+            elif other_levels:
+                self.report.mismatches.append(
+                    f"{self.label(region)}: level {region.level!r}; rows of its name at another "
+                    f"level ({', '.join(other_levels)}) not matched"
                 )
             else:
                 self.report.unmatched.append(self.label(region))
@@ -250,10 +261,13 @@ class CountryLoad:
             code = self.row_of.get(code, {}).get("parent_code", "")
         return False
 
-    def slug_for(self, row: dict, taken: set[str]) -> str:
-        """The English name's slug (akita-prefecture), or with the code where that is taken
-        (fuchu-shi-34207), or country and code when the row has no English name (cn-222426)."""
-        base = slugify(row["name_en"])[:80] or self.country.lower()
+    def slug_for(self, row: dict, parent: Region | None, taken: set[str]) -> str:
+        """The English name's slug (akita), a district's after its city's (sapporo-shi-chuo-ku),
+        with the code where that is taken (fuchu-shi-34207), or country and code when the row
+        has no English name (cn-222426)."""
+        base = slugify(row["name_en"])[:60] or self.country.lower()
+        if parent is not None and row["level"] == "district" and row["name_en"]:
+            base = f"{parent.slug}-{base}"
         slug = base if base != self.country.lower() else f"{base}-{row['code']}"
         if slug in taken:
             slug = f"{base}-{row['code']}"
@@ -283,7 +297,7 @@ class CountryLoad:
             for row in depth_rows[depth]:
                 parent = self.region_of.get(row["parent_code"]) if row["parent_code"] else None
                 region = Region(
-                    slug=self.slug_for(row, taken_slugs),
+                    slug=self.slug_for(row, parent, taken_slugs),
                     parent=parent,
                     origin=RegionOrigin.GAZETTEER,
                     **row_values(row, self.country),
@@ -338,18 +352,19 @@ class CountryLoad:
     def fill_in(self, region: Region, values: dict, parent: Region | None) -> None:
         """Sets the codes and the facts ``region`` lacks; lists those that differ."""
         differences = []
+        position = ("latitude", "longitude", "coordinates_basis")
         for name, value in values.items():
             current = getattr(region, name)
-            if name == "coordinates_basis" or value in ("", None):
+            if name in position or value in ("", None):
                 continue
             if current in ("", None):
-                if name in ("latitude", "longitude") and region.latitude is not None:
-                    continue
                 setattr(region, name, value)
-                if name == "latitude":
-                    region.coordinates_basis = values["coordinates_basis"]
             elif name in self.compared and current != value:
                 differences.append(f"{name} {current!r}, the gazetteer says {value!r}")
+        # A position is a pair, with where it comes from: taken whole, or not at all.
+        if region.latitude is None and values["latitude"] is not None:
+            for name in position:
+                setattr(region, name, values[name])
         if parent is not None:
             if region.parent_id is None:
                 region.parent = parent

@@ -63,7 +63,9 @@ class MultilingualNames(models.Model):
 
     def __str__(self) -> str:
         native = self.native_name
-        return self.name_en if native == self.name_en else f"{self.name_en} ({native})"
+        if native == self.name_en or not self.name_en:
+            return native
+        return f"{self.name_en} ({native})"
 
     @property
     def native_language(self) -> str:
@@ -79,7 +81,12 @@ class MultilingualNames(models.Model):
         code = (language or "en").split("-")[0].lower()
         if code not in NAME_LANGUAGES:
             code = "en"
-        return getattr(self, f"name_{code}") or self.name_en
+        # A region of the gazetteer may have no English name: its own script's then.
+        return (
+            getattr(self, f"name_{code}")
+            or self.name_en
+            or next((getattr(self, name) for name in self.NAME_FIELDS if getattr(self, name)), "")
+        )
 
     @property
     def native_name(self) -> str:

@@ -111,6 +111,17 @@ class Region(MultilingualNames, DirectoryRecord):
         unique=True,
         help_text=_("The region's address in the directory."),
     )
+    # A place the gazetteer lists may have no English name that a trusted dataset gives:
+    # it is left empty, never transliterated, and pages show the name in its own script.
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As a trusted source writes it; left empty rather than transliterated. Pages show "
+            "the name in the region's own script where there is none."
+        ),
+    )
     country = CountryField(_("country"), help_text=_("ISO 3166-1 alpha-2 code."))
     level = models.CharField(_("level"), max_length=30, choices=RegionLevel.choices)
     parent = models.ForeignKey(
@@ -269,6 +280,11 @@ class Region(MultilingualNames, DirectoryRecord):
                 violation_error_message=_(
                     "An ISO 3166-2 code begins with the region's country code and a hyphen."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_en="", name_ja="", name_zh="", name_ko=""),
+                name="region_name_en_or_another_name",
+                violation_error_message=_("Give the region's name in at least one script."),
             ),
             models.CheckConstraint(
                 condition=~Q(slug__in=RESERVED_SLUGS),

