@@ -247,8 +247,6 @@ class RegionSerializer(DirectorySerializer):
             "other_names",
             *RECORD_FIELDS,
         ]
-        # Where the record comes from is set by whoever creates it: a partner adds "staff".
-        read_only_fields = ["origin"]
 
 
 class SisterTieSerializer(DirectorySerializer):

@@ -208,6 +208,8 @@ class Region(MultilingualNames, DirectoryRecord):
         max_length=10,
         choices=RegionOrigin.choices,
         default=RegionOrigin.STAFF,
+        # Set by whoever creates the record (a loader, or staff by default), never typed.
+        editable=False,
         help_text=_(
             "Where the record comes from: a source report, the official list of local "
             "governments, or staff. Its citations say what supports each fact."
