@@ -46,8 +46,8 @@ from .models import (
 
 BATCH_SIZE = 2_000
 
-# Per unit of scale.
-REGIONS_PER_SCALE = 2_500
+# Per unit of scale. Regions: about as many as the gazetteer and the reports hold together.
+REGIONS_PER_SCALE = 5_500
 TIES_PER_SCALE = 10_000
 FIRMS_PER_SCALE = 10_000
 OFFICES_PER_SCALE = 1_000
