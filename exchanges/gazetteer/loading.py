@@ -40,11 +40,9 @@ DATASETS_FILE = "datasets.json"
 COUNTRIES = ("JP", "CN", "KR")
 GAZETTEER_USERNAME = "gazetteer"
 
-# The script each country writes its own names in: the name a region is matched by first.
+# The script each country writes its own names in: a difference there is a mismatch.
 NATIVE_NAME = {"JP": "name_ja", "CN": "name_zh", "KR": "name_ko"}
 NAME_FIELDS = Region.NAME_FIELDS
-# What a row states of its region, beside the names.
-FACT_FIELDS = ("level", "iso_3166_2", "national_code", "latitude", "longitude", "wikidata_id")
 
 
 @dataclass

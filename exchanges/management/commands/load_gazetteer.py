@@ -1,5 +1,7 @@
 """python manage.py load_gazetteer [--country JP]: the official lists of local governments."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
@@ -24,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, country, directory, database, verbosity, **options):
-        from pathlib import Path
-
         try:
             report = load_gazetteer(country or COUNTRIES, Path(directory), using=database)
         except OSError as error:
