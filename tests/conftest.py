@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
+from exchanges.models.search import ensure_sqlite_search_tables
+
 # Generic test bases and their helpers assert outside test modules: show what differed.
 pytest.register_assert_rewrite("tests.record_type_cases", "tests.filter_cases")
 
@@ -75,6 +77,10 @@ def restore_directory() -> None:
     make the next serialized rollback collide with them."""
     connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
     call_command("load_fixtures", *FIXTURES, verbosity=0)
+    # A migration test that went back and forth rebuilt tables on SQLite, which drops the
+    # triggers keeping their search tables in step (``migrate`` sets them up again; a
+    # MigrationExecutor does not).
+    ensure_sqlite_search_tables()
 
 
 @pytest.fixture(scope="module")
