@@ -179,7 +179,7 @@ class RegionAdmin(DirectoryAdmin):
 
     def autocomplete_label(self, region) -> str:
         """The name with the parents' names: which 서구 is meant."""
-        parents = ", ".join(str(ancestor.name) for ancestor in region.ancestors())
+        parents = ", ".join(region.parent_names())
         return f"{region} — {parents}" if parents else str(region)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -62,7 +62,7 @@ def named_regions(value: str):
 
 def with_parents(region: Region) -> str:
     """A region as a candidate reads: its name, its parents', its slug."""
-    parents = ", ".join(ancestor.name for ancestor in region.ancestors())
+    parents = ", ".join(region.parent_names())
     name = f"{region.name} ({parents})" if parents else region.name
     return f"{name} [{region.slug}]"
 

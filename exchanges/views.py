@@ -500,7 +500,7 @@ def region_suggest(request):
 def suggestion(region: Region) -> dict:
     """A region as the suggestions list shows it: its name in the reader's language with its
     parents', and the slug that names it alone."""
-    parents = [ancestor.name for ancestor in region.ancestors()]
+    parents = region.parent_names()
     return {
         "id": region.pk,
         "slug": region.slug,

@@ -85,7 +85,9 @@ def read_rows(directory: Path, country: str) -> list[dict]:
         return depth[code]
 
     # Parents before their children, so that each new region's parent already exists.
-    return sorted(rows, key=lambda row: (depth_of(row["code"]), row["code"]))
+    for row in rows:
+        row["depth"] = depth_of(row["code"])
+    return sorted(rows, key=lambda row: (row["depth"], row["code"]))
 
 
 def source_fields(dataset: dict) -> dict:
@@ -289,7 +291,7 @@ class CountryLoad:
         depth_rows = defaultdict(list)
         for row in self.rows:
             if row["code"] not in self.region_of and row["code"] not in deleted:
-                depth_rows[self.depth(row)].append(row)
+                depth_rows[row["depth"]].append(row)
         for depth in sorted(depth_rows):
             batch = []
             for row in depth_rows[depth]:
@@ -306,12 +308,6 @@ class CountryLoad:
             created.extend(batch)
         self.counts.created = len(created)
         return created
-
-    def depth(self, row: dict) -> int:
-        depth, code = 0, row["parent_code"]
-        while code:
-            depth, code = depth + 1, self.row_of.get(code, {}).get("parent_code", "")
-        return depth
 
     def update_matched(self, created: set[int]) -> None:
         """Fills in what each matched region lacks, corrects the gazetteer's own regions, and

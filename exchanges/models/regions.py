@@ -342,6 +342,11 @@ class Region(MultilingualNames, DirectoryRecord):
             node = node.parent
         return chain
 
+    def parent_names(self) -> list[str]:
+        """The names of the regions above, nearest first, in the reader's language: what tells
+        서구 of Busan from 서구 of Incheon wherever a region is offered to pick."""
+        return [str(ancestor.name) for ancestor in self.ancestors()]
+
     def clean(self):
         # A parent inside the region is a cycle across rows, which no CHECK constraint sees.
         if (

@@ -6,6 +6,7 @@ this); the site and ``load_gazetteer`` read only the files it writes.
 
 import csv
 import json
+from collections import Counter
 from dataclasses import asdict
 from importlib import import_module
 from pathlib import Path
@@ -20,8 +21,8 @@ BUILDERS = {"JP": "japan", "CN": "china", "KR": "korea"}
 
 def problems(rows) -> list[str]:
     """What would make the file unloadable: a repeated code, a parent that is not a row."""
-    codes = [row.code for row in rows]
-    found = [f"code {code} repeated" for code in sorted({c for c in codes if codes.count(c) > 1})]
+    codes = Counter(row.code for row in rows)
+    found = [f"code {code} repeated" for code, count in sorted(codes.items()) if count > 1]
     known = set(codes)
     found += [
         f"{row.code}: parent {row.parent_code} is no row"
